@@ -1,0 +1,9 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from .models import Section
+
+
+def site(request: HttpRequest) -> dict:
+    """Give every template the site name and the navigation's sections (lazily)."""
+    return {"site_name": settings.SITE_NAME, "nav_sections": Section.objects.all}

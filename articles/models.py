@@ -1,0 +1,381 @@
+"""The newsroom's content: sections, authors, photos, articles, bylines, corrections.
+
+Publication rules live on ``ArticleQuerySet.published()``: every public view, feed and
+sitemap starts from it, so a draft can never leak through a forgotten filter.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language_info
+from taggit.managers import TaggableManager
+
+NON_EMPTY_SOURCE_ID = ~Q(source_id="")
+
+
+class Section(models.Model):
+    name = models.CharField("name", max_length=100, unique=True)
+    slug = models.SlugField(
+        "slug", max_length=100, unique=True, help_text="Used in the section's address."
+    )
+    position = models.PositiveSmallIntegerField(
+        "position",
+        default=0,
+        help_text="Sections are listed in this order in the site's navigation.",
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField("name", max_length=200)
+    slug = models.SlugField("slug", max_length=200, unique=True, allow_unicode=True)
+    job_title = models.CharField(
+        "job title",
+        max_length=200,
+        blank=True,
+        help_text="For example “Middle East correspondent”.",
+    )
+    bio = models.TextField(
+        "short bio",
+        blank=True,
+        help_text="Two or three sentences, shown on the author's page.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="The login account of this author, if they have one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Photo(models.Model):
+    image = models.ImageField(
+        "image",
+        upload_to="photos/%Y/%m/",
+        blank=True,
+        width_field="width",
+        height_field="height",
+        help_text="May stay empty when a caption arrived without its picture; attach the file later.",
+    )
+    caption = models.TextField(
+        "caption",
+        blank=True,
+        help_text="What the picture shows, as readers will see it.",
+    )
+    credit = models.CharField(
+        "credit",
+        max_length=200,
+        blank=True,
+        help_text="Photographer and/or agency, e.g. “John Smith/AFP”.",
+    )
+    alt_text = models.CharField(
+        "alt text",
+        max_length=500,
+        blank=True,
+        help_text="Describes the picture for people who cannot see it. Required for every image.",
+    )
+    width = models.PositiveIntegerField("width", null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(
+        "height", null=True, blank=True, editable=False
+    )
+    source_id = models.CharField(
+        "import reference",
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="Stable reference of the imported caption, so re-imports update it.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_id"],
+                condition=NON_EMPTY_SOURCE_ID,
+                name="unique_photo_source_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        text = self.caption or self.alt_text or (self.image.name if self.image else "")
+        return (text[:77] + "…") if len(text) > 80 else (text or f"Photo {self.pk}")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        """Return the stories readers may see now."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def with_relations(self) -> "ArticleQuerySet":
+        """Fetch everything a story page or list renders, in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=Byline.objects.select_related("author")
+            ),
+            models.Prefetch(
+                "article_photos", queryset=ArticlePhoto.objects.select_related("photo")
+            ),
+            "tags",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField("headline", max_length=300)
+    slug = models.SlugField(
+        "slug",
+        max_length=200,
+        allow_unicode=True,
+        blank=True,
+        unique_for_date="published_at",
+        help_text="The story's address; unique for its publication date. Filled from the headline if left empty.",
+    )
+    kicker = models.CharField(
+        "kicker",
+        max_length=100,
+        blank=True,
+        help_text="A short label above the headline, e.g. “Analysis”.",
+    )
+    standfirst = models.TextField(
+        "standfirst",
+        blank=True,
+        help_text="The summary under the headline: one or two sentences.",
+    )
+    body = models.TextField(
+        "body",
+        blank=True,
+        help_text="Plain text. Leave a blank line between paragraphs; quotes and line order are kept as typed.",
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name="section",
+    )
+    tags = TaggableManager(
+        blank=True, help_text="Comma-separated topics, people and places."
+    )
+    status = models.CharField(
+        "status",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published stories are visible to readers.",
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        default=timezone.now,
+        db_index=True,
+        help_text="When the story went (or goes) live; part of its address.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+    dateline = models.CharField(
+        "dateline",
+        max_length=100,
+        blank=True,
+        help_text="Where the story was filed, e.g. “BAGHDAD”.",
+    )
+    language = models.CharField(
+        "language",
+        max_length=12,
+        default="en",
+        help_text="Language code of the text: en, ar, fr, es…",
+    )
+    agency = models.CharField(
+        "agency credit",
+        max_length=100,
+        blank=True,
+        help_text="News agency credited for the story, e.g. “AFP” or “Reuters”. Shown with the bylines.",
+    )
+    source_id = models.CharField(
+        "import reference",
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="Stable reference of the imported file, so re-imports update this story instead of copying it.",
+    )
+    source_text = models.TextField("imported text", blank=True, editable=False)
+    import_notes = models.TextField(
+        "import notes",
+        blank=True,
+        help_text="Text from the import that fitted nowhere. Never shown to readers: move it into the story or delete it.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_id"],
+                condition=NON_EMPTY_SOURCE_ID,
+                name="unique_article_source_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = self.unique_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        day = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": day.year,
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        )
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return split_paragraphs(self.body)
+
+    @property
+    def text_direction(self) -> str:
+        try:
+            return "rtl" if get_language_info(self.language)["bidi"] else "ltr"
+        except KeyError:
+            return "ltr"
+
+    @property
+    def lead_photo(self) -> "ArticlePhoto | None":
+        """Return the photo marked as lead, else the first one (uses prefetched rows)."""
+        photos = list(self.article_photos.all())
+        return next((p for p in photos if p.is_lead), photos[0] if photos else None)
+
+    def unique_slug(self) -> str:
+        """Derive a slug from the headline that no other story uses on the same day."""
+        base = slugify(self.headline, allow_unicode=True)[:180].strip("-") or "story"
+        day = timezone.localtime(self.published_at).date()
+        taken = set(
+            Article.objects.filter(published_at__date=day, slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split plain text into paragraphs at blank lines, keeping their order."""
+    blocks = text.replace("\r\n", "\n").split("\n\n")
+    return [block.strip() for block in blocks if block.strip()]
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="bylines", verbose_name="author"
+    )
+    role = models.CharField(
+        "role",
+        max_length=100,
+        default="By",
+        help_text="Shown before the name: “By”, “Additional reporting by”…",
+    )
+    position = models.PositiveSmallIntegerField("position", default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.author}"
+
+
+class ArticlePhoto(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="article_photos"
+    )
+    photo = models.ForeignKey(
+        Photo, on_delete=models.PROTECT, related_name="uses", verbose_name="photo"
+    )
+    position = models.PositiveSmallIntegerField("position", default=0)
+    caption_override = models.TextField(
+        "caption for this story",
+        blank=True,
+        help_text="Leave empty to use the photo's own caption.",
+    )
+    is_lead = models.BooleanField(
+        "lead photo",
+        default=False,
+        help_text="Shown at the top of the story and in lists.",
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "photo in story"
+        verbose_name_plural = "photos in story"
+
+    def __str__(self) -> str:
+        return str(self.photo)
+
+    @property
+    def caption(self) -> str:
+        return self.caption_override or self.photo.caption
+
+
+class Correction(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections"
+    )
+    text = models.TextField(
+        "correction",
+        help_text="What was wrong and what is right; shown under the story.",
+    )
+    created_at = models.DateTimeField("time", default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

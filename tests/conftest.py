@@ -1,0 +1,36 @@
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(
+    os.environ.get(
+        "NEWSROOM_SHARED", Path(__file__).resolve().parent.parent.parent / "shared"
+    )
+)
+SEED = SHARED / "samples" / "seed" / "000_0d1dbcd964e78a06.txt"
+
+
+@pytest.fixture
+def shared_samples() -> Path:
+    """Give the path of ``../shared/samples``; skip (or fail in CI) when it is absent."""
+    samples = SHARED / "samples"
+    if not samples.is_dir():
+        reason = (
+            f"{samples} is absent: the shared test material sits beside the clone in CI"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason + ", and CI must run this test")
+        pytest.skip(reason)
+    return samples
+
+
+@pytest.fixture
+def seed_path(shared_samples: Path) -> Path:
+    return shared_samples / "seed" / SEED.name
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Keep uploaded files of every test out of the project's media/ folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
