@@ -77,7 +77,10 @@ class Photo(models.Model):
         blank=True,
         width_field="width",
         height_field="height",
-        help_text="May stay empty when a caption arrived without its picture; attach the file later.",
+        help_text=(
+            "May stay empty when a caption arrived without its picture; "
+            "attach the file later."
+        ),
     )
     caption = models.TextField(
         "caption",
@@ -94,7 +97,10 @@ class Photo(models.Model):
         "alt text",
         max_length=500,
         blank=True,
-        help_text="Describes the picture for people who cannot see it. Required for every image.",
+        help_text=(
+            "Describes the picture for people who cannot see it. Required "
+            "for every image."
+        ),
     )
     width = models.PositiveIntegerField("width", null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(
@@ -132,7 +138,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_relations(self) -> "ArticleQuerySet":
-        """Fetch everything a story page or list renders, in a fixed number of queries."""
+        """Fetch what a story page or list renders, in a fixed number of queries."""
         return self.select_related("section").prefetch_related(
             models.Prefetch(
                 "bylines", queryset=Byline.objects.select_related("author")
@@ -156,7 +162,10 @@ class Article(models.Model):
         allow_unicode=True,
         blank=True,
         unique_for_date="published_at",
-        help_text="The story's address; unique for its publication date. Filled from the headline if left empty.",
+        help_text=(
+            "The story's address; unique for its publication date. Filled "
+            "from the headline if left empty."
+        ),
     )
     kicker = models.CharField(
         "kicker",
@@ -172,7 +181,10 @@ class Article(models.Model):
     body = models.TextField(
         "body",
         blank=True,
-        help_text="Plain text. Leave a blank line between paragraphs; quotes and line order are kept as typed.",
+        help_text=(
+            "Plain text. Leave a blank line between paragraphs; quotes "
+            "and line order are kept as typed."
+        ),
     )
     section = models.ForeignKey(
         Section,
@@ -217,20 +229,29 @@ class Article(models.Model):
         "agency credit",
         max_length=100,
         blank=True,
-        help_text="News agency credited for the story, e.g. “AFP” or “Reuters”. Shown with the bylines.",
+        help_text=(
+            "News agency credited for the story, e.g. “AFP” or “Reuters”. "
+            "Shown with the bylines."
+        ),
     )
     source_id = models.CharField(
         "import reference",
         max_length=255,
         blank=True,
         editable=False,
-        help_text="Stable reference of the imported file, so re-imports update this story instead of copying it.",
+        help_text=(
+            "Stable reference of the imported file, so re-imports update "
+            "this story instead of copying it."
+        ),
     )
     source_text = models.TextField("imported text", blank=True, editable=False)
     import_notes = models.TextField(
         "import notes",
         blank=True,
-        help_text="Text from the import that fitted nowhere. Never shown to readers: move it into the story or delete it.",
+        help_text=(
+            "Text from the import that fitted nowhere. Never shown to "
+            "readers: move it into the story or delete it."
+        ),
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -250,6 +271,10 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs) -> None:
+        # Browsers submit textareas with CRLF; store one newline convention so that
+        # paragraphs, revisions and exports compare equal whatever the client.
+        for field in ("standfirst", "body", "import_notes"):
+            setattr(self, field, normalise_newlines(getattr(self, field)))
         if not self.slug:
             self.slug = self.unique_slug()
         super().save(*args, **kwargs)
@@ -285,9 +310,20 @@ class Article(models.Model):
 
     @property
     def lead_photo(self) -> "ArticlePhoto | None":
-        """Return the photo marked as lead, else the first one (uses prefetched rows)."""
+        """Return the photo marked as lead, else the first (from prefetched rows)."""
         photos = list(self.article_photos.all())
         return next((p for p in photos if p.is_lead), photos[0] if photos else None)
+
+    @property
+    def byline_groups(self) -> list[tuple[str, list["Author"]]]:
+        """Group consecutive bylines by role: [("By", [ann, bob]), ("With", [cy])]."""
+        groups: list[tuple[str, list[Author]]] = []
+        for byline in self.bylines.all():
+            if groups and groups[-1][0] == byline.role:
+                groups[-1][1].append(byline.author)
+            else:
+                groups.append((byline.role, [byline.author]))
+        return groups
 
     def unique_slug(self) -> str:
         """Derive a slug from the headline that no other story uses on the same day."""
@@ -304,9 +340,13 @@ class Article(models.Model):
         return slug
 
 
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Split plain text into paragraphs at blank lines, keeping their order."""
-    blocks = text.replace("\r\n", "\n").split("\n\n")
+    blocks = normalise_newlines(text).split("\n\n")
     return [block.strip() for block in blocks if block.strip()]
 
 
@@ -353,6 +393,11 @@ class ArticlePhoto(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "photo"], name="unique_photo_per_article"
+            )
+        ]
         verbose_name = "photo in story"
         verbose_name_plural = "photos in story"
 

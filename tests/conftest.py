@@ -4,16 +4,14 @@ from pathlib import Path
 import pytest
 
 SHARED = Path(
-    os.environ.get(
-        "NEWSROOM_SHARED", Path(__file__).resolve().parent.parent.parent / "shared"
-    )
+    os.environ.get("NEWSROOM_SHARED", Path(__file__).resolve().parents[2] / "shared")
 )
 SEED = SHARED / "samples" / "seed" / "000_0d1dbcd964e78a06.txt"
 
 
 @pytest.fixture
 def shared_samples() -> Path:
-    """Give the path of ``../shared/samples``; skip (or fail in CI) when it is absent."""
+    """Give ``../shared/samples``; skip (fail in CI) when it is absent."""
     samples = SHARED / "samples"
     if not samples.is_dir():
         reason = (
