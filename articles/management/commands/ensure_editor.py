@@ -1,3 +1,4 @@
+import os
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -22,10 +23,11 @@ class Command(BaseCommand):
             )
             return
         password = secrets.token_urlsafe(12)
+        port = os.environ.get("PORT", "8000")
         User.objects.create_superuser(username=username, email="", password=password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created the editor account for http://127.0.0.1:8000/admin/\n"
+                f"Created the editor account for http://127.0.0.1:{port}/admin/\n"
                 f"  username: {username}\n  password: {password}\n"
                 "This password is shown only once: note it now."
             )
