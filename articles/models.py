@@ -4,14 +4,19 @@ Publication rules live on ``ArticleQuerySet.published()``: every public view, fe
 sitemap starts from it, so a draft can never leak through a forgotten filter.
 """
 
+import uuid
+
+import reversion
 from django.conf import settings
-from django.db import models
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language_info
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 NON_EMPTY_SOURCE_ID = ~Q(source_id="")
 
@@ -132,10 +137,20 @@ class Photo(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
-        """Return the stories readers may see now."""
+        """Return the stories readers may see now.
+
+        A scheduled story (publication time ahead) or one under embargo becomes
+        visible by itself when its time comes: this query decides, no job runs.
+        """
+        now = timezone.now()
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
         )
+
+    def withdrawn(self) -> "ArticleQuerySet":
+        return self.filter(status=Article.Status.WITHDRAWN)
 
     def with_relations(self) -> "ArticleQuerySet":
         """Fetch what a story page or list renders, in a fixed number of queries."""
@@ -153,7 +168,9 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     headline = models.CharField("headline", max_length=300)
     slug = models.SlugField(
@@ -253,11 +270,45 @@ class Article(models.Model):
             "readers: move it into the story or delete it."
         ),
     )
+    embargo_until = models.DateTimeField(
+        "embargo until",
+        null=True,
+        blank=True,
+        help_text=(
+            "Nothing of the story is public anywhere before this time, even if it "
+            "is published. Leave empty for no embargo."
+        ),
+    )
+    updated_significantly_at = models.DateTimeField(
+        "updated (shown to readers)",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when an editor marks a change to a published story significant.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="created by",
+    )
+    version = models.UUIDField(
+        default=uuid.uuid4,
+        editable=False,
+        help_text="Changes on every save, so an edit based on an older copy is caught.",
+    )
+    tagged_items = GenericRelation(TaggedItem)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_article", "Can publish, schedule and withdraw stories")
+        ]
         get_latest_by = "published_at"
         constraints = [
             models.UniqueConstraint(
@@ -277,7 +328,19 @@ class Article(models.Model):
             setattr(self, field, normalise_newlines(getattr(self, field)))
         if not self.slug:
             self.slug = self.unique_slug()
-        super().save(*args, **kwargs)
+        expected = kwargs.pop("expected_version", None)
+        with transaction.atomic(using=kwargs.get("using")):
+            new_version = uuid.uuid4()
+            if expected is not None and self.pk is not None:
+                # The version check and the claim of the row are one UPDATE: of two
+                # concurrent saves from the same copy, exactly one matches.
+                claimed = Article.objects.filter(pk=self.pk, version=expected).update(
+                    version=new_version
+                )
+                if not claimed:
+                    raise StaleEdit(self)
+            self.version = new_version
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         day = timezone.localtime(self.published_at)
@@ -293,8 +356,11 @@ class Article(models.Model):
 
     @property
     def is_published(self) -> bool:
+        now = timezone.now()
         return (
-            self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+            self.status == self.Status.PUBLISHED
+            and self.published_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
         )
 
     @property
@@ -338,6 +404,14 @@ class Article(models.Model):
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         return slug
+
+
+class StaleEdit(Exception):
+    """The story was saved by someone else since this copy of it was opened."""
+
+    def __init__(self, article: Article) -> None:
+        super().__init__(f"{article} was changed by someone else meanwhile.")
+        self.article = article
 
 
 def normalise_newlines(text: str) -> str:
@@ -424,3 +498,38 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class EditPresence(models.Model):
+    """Who has a story open in the admin, so a second editor is warned in time."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"], name="one_presence_per_editor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.article}"
+
+
+# Revisions: a story's version carries its bylines, photos (with their captions),
+# corrections and tags. `version` is left out so a restore gets a fresh one.
+reversion.register(Photo)
+reversion.register(Byline)
+reversion.register(ArticlePhoto, follow=["photo"])
+reversion.register(Correction)
+reversion.register(TaggedItem)
+reversion.register(
+    Article,
+    exclude=["version"],
+    follow=["bylines", "article_photos", "corrections", "tagged_items"],
+)
