@@ -1,13 +1,34 @@
 """The editors' admin: a story with its bylines, photos and corrections on one page."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
 from django.forms import BaseInlineFormSet, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from reversion.admin import VersionAdmin
 
+from . import presence, preview, workflow
+from .admin_actions import (
+    ArticleActionForm,
+    publish_now,
+    schedule,
+    submit_for_review,
+    withdraw,
+)
+from .admin_revisions import RevisionAdminMixin
+from .forms import ArticleAdminForm
 from .interchange.plaintext import find_date
-from .models import Article, ArticlePhoto, Author, Byline, Correction, Photo, Section
+from .models import (
+    Article,
+    ArticlePhoto,
+    Author,
+    Byline,
+    Correction,
+    Photo,
+    Section,
+    StaleEdit,
+)
 
 
 def thumbnail(photo: Photo | None, size: int = 80) -> str:
@@ -131,7 +152,10 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
+    form = ArticleAdminForm
+    action_form = ArticleActionForm
+    actions = [submit_for_review, publish_now, schedule, withdraw]
     list_display = ["headline", "section", "status", "published_at", "byline_list"]
     list_filter = ["status", "section", "tags"]
     list_select_related = ["section"]
@@ -141,19 +165,29 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [BylineInline, ArticlePhotoInline, CorrectionInline]
     readonly_fields = [
-        "date_found_in_text",
-        "source_id",
-        "source_text",
-        "created_at",
-        "updated_at",
-    ]
+        "preview_link", "updated_significantly_at", "created_by",
+        "date_found_in_text", "source_id", "source_text", "created_at", "updated_at",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
         ("Credits", {"fields": ["agency", "dateline"]}),
         (
             "Publishing",
-            {"fields": ["status", "published_at", "section", "tags", "language"]},
-        ),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "embargo_until",
+                    "section",
+                    "tags",
+                    "language",
+                    "significant_update",
+                    "updated_significantly_at",
+                    "preview_link",
+                    "version_seen",
+                ]
+            },
+        ),  # fmt: skip
         (
             "Import",
             {
@@ -163,17 +197,94 @@ class ArticleAdmin(admin.ModelAdmin):
                     "source_id",
                     "source_text",
                 ],
-                "description": (
-                    "What the importer could not place. Readers never see it."
-                ),
+                "description": "Text the importer could not place; never public.",
             },
         ),
-        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            "Record",
+            {
+                "fields": ["created_by", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
+
+    # Reversion's "recover deleted" pages rebuild a story from raw rows and would
+    # bypass the version check and the role rules; they are turned off.
+    change_list_template = None
+
+    def recoverlist_view(self, request, extra_context=None):
+        raise Http404("Recovering deleted stories is not available.")
+
+    def recover_view(self, request, version_id, extra_context=None):
+        raise Http404("Recovering deleted stories is not available.")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         bylines = Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         return super().get_queryset(request).prefetch_related(bylines)
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return workflow.can_publish(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def save_model(
+        self, request: HttpRequest, obj: Article, form, change: bool
+    ) -> None:
+        old_status = form.initial.get("status") if change else None
+        workflow.check_status_change(request.user, old_status, obj.status)
+        if not change:
+            obj.created_by = request.user
+        if obj.status == Article.Status.PUBLISHED and old_status != obj.status:
+            obj.published_at = workflow.publication_time_on_publish(
+                obj, old_status, chosen="published_at" in form.changed_data
+            )
+        significant = form.cleaned_data.get("significant_update")
+        if significant and obj.status == Article.Status.PUBLISHED:
+            obj.updated_significantly_at = timezone.now()
+        expected = form.cleaned_data.get("version_seen") if change else None
+        obj.save(expected_version=expected)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit:
+            # Only reachable when two saves race past the form's row lock (SQLite).
+            self.message_user(
+                request,
+                "Someone saved this story at the same moment; your save was not "
+                "applied. Reopen the story and make your change again.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        if request.method == "GET" and article is not None:
+            for other in presence.others_editing(article, request.user):
+                name = other.user.get_full_name() or other.user.get_username()
+                since = timezone.localtime(other.opened_at)
+                self.message_user(
+                    request,
+                    f"{name} has had this story open since {since:%H:%M, %d %b}.",
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["conflict"] = getattr(context["adminform"].form, "conflict", None)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description="bylines")
     def byline_list(self, article: Article) -> str:
@@ -183,6 +294,18 @@ class ArticleAdmin(admin.ModelAdmin):
         if article.agency:
             return format_html("{}{}{}", names, ", " if names else "", article.agency)
         return names or "—"
+
+    @admin.display(description="preview link")
+    def preview_link(self, article: Article) -> str:
+        if article.pk is None:
+            return "Save the story to get a preview link."
+        expires = timezone.localtime(preview.expires_at())
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Preview as readers see it</a>'
+            "<br>Anyone with this link can read the story until {}.",
+            preview.preview_url(article),
+            f"{expires:%d %b %Y %H:%M}",
+        )
 
     @admin.display(description="date found in the text")
     def date_found_in_text(self, article: Article) -> str:

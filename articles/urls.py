@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
+from .feeds import LatestArticlesFeed
 
 app_name = "articles"
 
@@ -11,6 +12,8 @@ urlpatterns = [
         views.ArticleDetailView.as_view(),
         name="detail",
     ),
+    path("preview/<str:token>/", views.PreviewView.as_view(), name="preview"),
+    path("feeds/latest/", LatestArticlesFeed(), name="feed"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<str:slug>/", views.AuthorView.as_view(), name="author"),

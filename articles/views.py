@@ -1,12 +1,15 @@
 """Public pages. Every view starts from ``Article.objects.published()``."""
 
 from django.conf import settings
+from django.core import signing
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
-from django.views.generic import DateDetailView, ListView
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import DateDetailView, DetailView, ListView
 from taggit.models import Tag
 
 from .models import Article, Author, Correction, Section
+from .preview import article_pk_from_token
 
 
 class PublishedArticlesMixin:
@@ -29,6 +32,51 @@ class ArticleDetailView(PublishedArticlesMixin, DateDetailView):
     def get_queryset(self) -> QuerySet[Article]:
         corrections = Prefetch("corrections", queryset=Correction.objects.all())
         return super().get_queryset().prefetch_related(corrections)
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if self.was_withdrawn():
+                return render(request, "articles/withdrawn.html", status=410)
+            raise
+
+    def was_withdrawn(self) -> bool:
+        kwargs = self.kwargs
+        return (
+            Article.objects.withdrawn()
+            .filter(
+                slug=kwargs["slug"],
+                published_at__year=kwargs["year"],
+                published_at__month=kwargs["month"],
+                published_at__day=kwargs["day"],
+            )
+            .exists()
+        )
+
+
+class PreviewView(DetailView):
+    """Show any one story, whatever its state, to the holder of a valid signed link."""
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_object(self, queryset=None) -> Article:
+        try:
+            pk = article_pk_from_token(self.kwargs["token"])
+        except signing.BadSignature as error:
+            raise Http404("This preview link is invalid or has expired.") from error
+        queryset = Article.objects.with_relations().prefetch_related("corrections")
+        return get_object_or_404(queryset, pk=pk)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs) -> HttpResponse:
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class FilteredListView(PublishedArticlesMixin, ListView):

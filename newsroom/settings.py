@@ -140,3 +140,8 @@ LOGGING = {
 
 # Test material and the seed story live beside the clone, never inside it (copyright).
 NEWSROOM_SHARED = Path(os.environ.get("NEWSROOM_SHARED", BASE_DIR.parent / "shared"))
+
+# How long a signed preview link of an unpublished story keeps working.
+PREVIEW_LINK_HOURS = int(os.environ.get("PREVIEW_LINK_HOURS", "48"))
+TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tags.edit_string"

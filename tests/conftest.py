@@ -29,6 +29,7 @@ def seed_path(shared_samples: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    """Keep uploaded files of every test out of the project's media/ folder."""
+def test_settings(settings, tmp_path):
+    """Keep uploads out of the project's media/ folder; hash test passwords fast."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

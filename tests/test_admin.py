@@ -108,6 +108,7 @@ def test_two_lead_photos_are_refused_with_a_message(editor_client):
         "published_at_1": "10:00:00",
         "language": "en",
         "tags": "",
+        "version_seen": str(article.version),
         **inline_management("bylines", 0),
         **inline_management("corrections", 0),
         **inline_management("article_photos", 2),

@@ -6,6 +6,7 @@ story instead of copying it, and an unchanged file writes nothing at all.
 
 from datetime import datetime
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -44,7 +45,8 @@ def write_story(
     and rolled back, so the outcome (and any rejection) is the real one.
     """
     try:
-        with transaction.atomic():
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment(f"Imported from {source_id}")
             outcome = _write(
                 story,
                 source_id=source_id,
