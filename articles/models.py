@@ -9,6 +9,8 @@ import uuid
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -19,6 +21,11 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
 NON_EMPTY_SOURCE_ID = ~Q(source_id="")
+
+
+def original_storage():
+    """Uploaded originals keep camera and location data: they stay off public URLs."""
+    return storages["originals"]
 
 
 class Section(models.Model):
@@ -79,12 +86,12 @@ class Photo(models.Model):
     image = models.ImageField(
         "image",
         upload_to="photos/%Y/%m/",
+        storage=original_storage,
         blank=True,
-        width_field="width",
-        height_field="height",
         help_text=(
-            "May stay empty when a caption arrived without its picture; "
-            "attach the file later."
+            "JPEG, PNG, WebP or GIF. The original stays private to the admin; "
+            "readers get resized copies without location or camera data. May stay "
+            "empty when a caption arrived without its picture: attach it later."
         ),
     )
     caption = models.TextField(
@@ -106,6 +113,34 @@ class Photo(models.Model):
             "Describes the picture for people who cannot see it. Required "
             "for every image."
         ),
+    )
+    copyright = models.CharField(
+        "copyright",
+        max_length=300,
+        blank=True,
+        help_text="Copyright notice, e.g. “© 2026 AFP”. Filled from the file if empty.",
+    )
+    focal_x = models.FloatField(
+        "focal point x",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the left edge, 1 the right: crops keep this point in view.",
+    )
+    focal_y = models.FloatField(
+        "focal point y",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the top edge, 1 the bottom.",
+    )
+    original_filename = models.CharField(
+        "file name", max_length=255, blank=True, editable=False
+    )
+    embedded_metadata = models.JSONField(
+        "read from the file",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Caption, credit and copyright found inside the uploaded file.",
     )
     width = models.PositiveIntegerField("width", null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "articles",
+    "photos",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,23 @@ STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Originals of uploaded photos: never under MEDIA_URL (they may carry GPS positions).
+PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media")
+)
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "originals": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": PRIVATE_MEDIA_ROOT,
+            "base_url": "/admin/photo-originals/",
+        },
+    },
+}
+PHOTO_MAX_UPLOAD_BYTES = int(os.environ.get("PHOTO_MAX_UPLOAD_MB", "25")) * 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -32,4 +32,10 @@ def seed_path(shared_samples: Path) -> Path:
 def test_settings(settings, tmp_path):
     """Keep uploads out of the project's media/ folder; hash test passwords fast."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    storages = {**settings.STORAGES, "originals": {**settings.STORAGES["originals"]}}
+    storages["originals"]["OPTIONS"] = {
+        **storages["originals"]["OPTIONS"],
+        "location": tmp_path / "private-media",
+    }
+    settings.STORAGES = storages
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

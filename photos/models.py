@@ -1,0 +1,1 @@
+"""Renditions: the resized, metadata-free copies of photos that readers get."""
