@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
+from photos.admin import thumbnail
+
 from . import presence, preview, workflow
 from .admin_actions import (
     ArticleActionForm,
@@ -25,22 +27,9 @@ from .models import (
     Author,
     Byline,
     Correction,
-    Photo,
     Section,
     StaleEdit,
 )
-
-
-def thumbnail(photo: Photo | None, size: int = 80) -> str:
-    if not photo or not photo.image:
-        return "—"
-    return format_html(
-        '<img src="{}" alt="{}" style="max-width:{}px;max-height:{}px">',
-        photo.image.url,
-        photo.alt_text,
-        size,
-        size,
-    )
 
 
 @admin.register(Section)
@@ -58,39 +47,6 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "job_title"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
-
-
-@admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
-    list_display = ["preview", "caption_excerpt", "credit", "dimensions", "created_at"]
-    list_display_links = ["preview", "caption_excerpt"]
-    search_fields = ["caption", "credit", "alt_text"]
-    readonly_fields = ["preview_large", "width", "height"]
-    fields = [
-        "image",
-        "preview_large",
-        "caption",
-        "credit",
-        "alt_text",
-        "width",
-        "height",
-    ]
-
-    @admin.display(description="image")
-    def preview(self, photo: Photo) -> str:
-        return thumbnail(photo)
-
-    @admin.display(description="preview")
-    def preview_large(self, photo: Photo) -> str:
-        return thumbnail(photo, 400)
-
-    @admin.display(description="caption", ordering="caption")
-    def caption_excerpt(self, photo: Photo) -> str:
-        return str(photo)
-
-    @admin.display(description="size")
-    def dimensions(self, photo: Photo) -> str:
-        return f"{photo.width}×{photo.height}" if photo.width else "no image yet"
 
 
 class BylineInline(admin.TabularInline):

@@ -9,7 +9,6 @@ import uuid
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -20,12 +19,14 @@ from django.utils.translation import get_language_info
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from .storage import originals_storage
+
 NON_EMPTY_SOURCE_ID = ~Q(source_id="")
 
 
 def original_storage():
     """Uploaded originals keep camera and location data: they stay off public URLs."""
-    return storages["originals"]
+    return originals_storage
 
 
 class Section(models.Model):

@@ -122,7 +122,7 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {
             "location": PRIVATE_MEDIA_ROOT,
-            "base_url": "/admin/photo-originals/",
+            "base_url": "/admin/articles/photo/original/",
         },
     },
 }

@@ -8,6 +8,7 @@ admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("img/", include("photos.urls")),
     path("", include("articles.urls")),
 ]
 
