@@ -177,7 +177,8 @@ class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         bylines = Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        return super().get_queryset(request).prefetch_related(bylines)
+        queryset = super().get_queryset(request).defer("search_vector")
+        return queryset.prefetch_related(bylines)
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -9,6 +9,7 @@ import uuid
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -188,16 +189,42 @@ class ArticleQuerySet(models.QuerySet):
     def withdrawn(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.WITHDRAWN)
 
+    def related_to(self, article: "Article") -> "ArticleQuerySet":
+        """Return the other stories sharing tags with ``article``, most shared first.
+
+        One query: this story's tags are a subquery, and ``shared_tags`` counts the
+        matching tag rows of each candidate.
+        """
+        return (
+            self.exclude(pk=article.pk)
+            .filter(tagged_items__tag__in=article.tagged_items.values("tag_id"))
+            .annotate(shared_tags=models.Count("tagged_items"))
+            .order_by("-shared_tags", "-published_at", "-pk")
+        )
+
+    def in_section_of(self, article: "Article") -> "ArticleQuerySet":
+        """Return the other stories of ``article``'s section (all, without one)."""
+        others = self.exclude(pk=article.pk)
+        if article.section_id is None:
+            return others
+        return others.filter(section_id=article.section_id)
+
     def with_relations(self) -> "ArticleQuerySet":
-        """Fetch what a story page or list renders, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
-            models.Prefetch(
-                "bylines", queryset=Byline.objects.select_related("author")
-            ),
-            models.Prefetch(
-                "article_photos", queryset=ArticlePhoto.objects.select_related("photo")
-            ),
-            "tags",
+        """Fetch what a story page or list renders, in a fixed number of queries
+        (and not the search index, which pages never show)."""
+        return (
+            self.defer("search_vector")
+            .select_related("section")
+            .prefetch_related(
+                models.Prefetch(
+                    "bylines", queryset=Byline.objects.select_related("author")
+                ),
+                models.Prefetch(
+                    "article_photos",
+                    queryset=ArticlePhoto.objects.select_related("photo"),
+                ),
+                "tags",
+            )
         )
 
 
@@ -337,6 +364,9 @@ class Article(models.Model):
         help_text="Changes on every save, so an edit based on an older copy is caught.",
     )
     tagged_items = GenericRelation(TaggedItem)
+    # Filled after every save on PostgreSQL (see articles.search), GIN-indexed by
+    # migration 0005; stays empty on SQLite, where search falls back to LIKE.
+    search_vector = SearchVectorField("search index", null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -377,6 +407,10 @@ class Article(models.Model):
                     raise StaleEdit(self)
             self.version = new_version
             super().save(*args, **kwargs)
+            # Imported here because articles.search builds on this module.
+            from .search import refresh_search_vector
+
+            refresh_search_vector(self, update_fields=kwargs.get("update_fields"))
 
     def get_absolute_url(self) -> str:
         day = timezone.localtime(self.published_at)
@@ -566,6 +600,6 @@ reversion.register(Correction)
 reversion.register(TaggedItem)
 reversion.register(
     Article,
-    exclude=["version"],
+    exclude=["version", "search_vector"],
     follow=["bylines", "article_photos", "corrections", "tagged_items"],
 )

@@ -5,11 +5,21 @@ from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.generic import DateDetailView, DetailView, ListView
+from django.urls import reverse
+from django.utils import dateformat
+from django.views.generic import (
+    DateDetailView,
+    DayArchiveView,
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    YearArchiveView,
+)
 from taggit.models import Tag
 
 from .models import Article, Author, Correction, Section
 from .preview import article_pk_from_token
+from .structured_data import story_metadata
 
 
 class PublishedArticlesMixin:
@@ -23,10 +33,36 @@ class HomeView(PublishedArticlesMixin, ListView):
     template_name = "articles/home.html"
 
 
-class ArticleDetailView(PublishedArticlesMixin, DateDetailView):
+class DatedArticlesMixin(PublishedArticlesMixin):
+    """Date-based views of published stories, at addresses like /2026/11/24/."""
+
     date_field = "published_at"
     month_format = "%m"
     day_format = "%d"
+
+
+class StoryPageMixin:
+    """Give a story page its metadata and the stories listed under it."""
+
+    list_length = 4
+
+    def get_context_data(self, **kwargs) -> dict:
+        article = self.object
+        published = Article.objects.published()
+        # Two queries whatever the story; the section list repeats no related story.
+        related = list(published.related_to(article)[: self.list_length])
+        alongside = published.in_section_of(article).exclude(
+            pk__in=[story.pk for story in related]
+        )
+        return super().get_context_data(
+            metadata=story_metadata(article, self.request),
+            related=related,
+            section_latest=list(alongside[: self.list_length]),
+            **kwargs,
+        )
+
+
+class ArticleDetailView(StoryPageMixin, DatedArticlesMixin, DateDetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self) -> QuerySet[Article]:
@@ -55,7 +91,70 @@ class ArticleDetailView(PublishedArticlesMixin, DateDetailView):
         )
 
 
-class PreviewView(DetailView):
+# How an archive page names its own period (in headings, earlier/later links), and a
+# period of its date list (the months of a year, the days of a month).
+PERIOD_FORMATS = {"year": ("Y", "Y"), "month": ("F Y", "F"), "day": ("j F Y", "j")}
+PERIOD_PARTS = {"year": 1, "month": 2, "day": 3}
+
+
+def archive_link(period: str, date, *, short: bool = False) -> dict | None:
+    """Return the address and name of the archive page of ``date``'s period."""
+    if date is None:
+        return None
+    parts = {
+        "year": f"{date.year}",
+        "month": f"{date.month:02d}",
+        "day": f"{date.day:02d}",
+    }
+    kwargs = dict(list(parts.items())[: PERIOD_PARTS[period]])
+    return {
+        "url": reverse(f"articles:archive_{period}", kwargs=kwargs),
+        "label": dateformat.format(date, PERIOD_FORMATS[period][short]),
+    }
+
+
+class ArchiveMixin(DatedArticlesMixin):
+    """One mixin for the pages of a year, a month and a day; an empty one is 404."""
+
+    template_name = "articles/article_archive.html"
+    ordering = ["-published_at", "-pk"]
+    allow_empty = False
+    period: str  # "year", "month" or "day": the context's name of the page's date
+    sub_period: str | None = None  # what the context's date_list holds
+
+    def get_queryset(self) -> QuerySet[Article]:
+        # Finding the earlier and later dates fetches one story each: no relations.
+        return Article.objects.published()
+
+    def get_dated_queryset(self, **lookup) -> QuerySet[Article]:
+        return super().get_dated_queryset(**lookup).with_relations()
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        dates = context.get("date_list", []) if self.sub_period else []
+        return {
+            **context,
+            "period": archive_link(self.period, context[self.period])["label"],
+            "earlier": archive_link(self.period, context[f"previous_{self.period}"]),
+            "later": archive_link(self.period, context[f"next_{self.period}"]),
+            "dates": [archive_link(self.sub_period, d, short=True) for d in dates],
+        }
+
+
+class YearArchive(ArchiveMixin, YearArchiveView):
+    period, sub_period = "year", "month"
+    make_object_list = True
+
+
+class MonthArchive(ArchiveMixin, MonthArchiveView):
+    period, sub_period = "month", "day"
+
+
+class DayArchive(ArchiveMixin, DayArchiveView):
+    period = "day"
+
+
+class PreviewView(StoryPageMixin, DetailView):
     """Show any one story, whatever its state, to the holder of a valid signed link."""
 
     template_name = "articles/article_detail.html"
