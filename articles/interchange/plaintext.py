@@ -9,10 +9,11 @@ no slot goes to ``leftovers`` for an editor instead of being dropped.
 import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from charset_normalizer import from_bytes
+
+from .data import ParsedPhoto, ParsedStory, ParseError
 
 HEADLINE_MAX = 300
 CREDIT_MAX = 60
@@ -55,30 +56,6 @@ DATE_PATTERNS = (
     re.compile(r"(?<!\d)(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)"),
 )
 ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufeff]")
-
-
-class ParseError(ValueError):
-    """The file cannot become a story; the message tells the importer why."""
-
-
-@dataclass(frozen=True)
-class ParsedPhoto:
-    caption: str
-    credit: str
-
-
-@dataclass(frozen=True)
-class ParsedStory:
-    headline: str
-    standfirst: str
-    paragraphs: list[str]
-    photos: list[ParsedPhoto]
-    agency: str
-    leftovers: list[str]
-    date_in_text: date | None
-    language: str
-    text: str
-    headline_derived: bool
 
 
 def decode(data: bytes) -> str:
