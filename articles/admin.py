@@ -1,9 +1,12 @@
 """The editors' admin: a story with its bylines, photos and corrections on one page."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
 from django.forms import BaseInlineFormSet, ValidationError
 from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
@@ -18,6 +21,7 @@ from .admin_actions import (
     submit_for_review,
     withdraw,
 )
+from .admin_import import import_view
 from .admin_revisions import RevisionAdminMixin
 from .forms import ArticleAdminForm
 from .interchange.plaintext import find_date
@@ -123,6 +127,7 @@ class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
     readonly_fields = [
         "preview_link", "updated_significantly_at", "created_by",
         "date_found_in_text", "source_id", "source_text", "created_at", "updated_at",
+        "tag_suggestions",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
@@ -149,6 +154,7 @@ class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
             {
                 "fields": [
                     "import_notes",
+                    "tag_suggestions",
                     "date_found_in_text",
                     "source_id",
                     "source_text",
@@ -168,6 +174,15 @@ class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
     # Reversion's "recover deleted" pages rebuild a story from raw rows and would
     # bypass the version check and the role rules; they are turned off.
     change_list_template = None
+
+    def get_urls(self):
+        # Ahead of the revision pages and ModelAdmin's "<path:object_id>/" catch-all.
+        importer = path(
+            "import/",
+            self.admin_site.admin_view(partial(import_view, self)),
+            name="articles_article_import",
+        )
+        return [importer, *super().get_urls()]
 
     def recoverlist_view(self, request, extra_context=None):
         raise Http404("Recovering deleted stories is not available.")
@@ -262,6 +277,16 @@ class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
             "<br>Anyone with this link can read the story until {}.",
             preview.preview_url(article),
             f"{expires:%d %b %Y %H:%M}",
+        )
+
+    @admin.display(description="suggested tags")
+    def tag_suggestions(self, article: Article) -> str:
+        if not article.suggested_tags:
+            return "none"
+        return format_html(
+            "{}<br>Names the import found often in the text; add the ones that "
+            "fit to Tags above. They are not applied by themselves.",
+            ", ".join(article.suggested_tags),
         )
 
     @admin.display(description="date found in the text")

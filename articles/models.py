@@ -12,7 +12,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -30,6 +30,18 @@ def original_storage():
     return originals_storage
 
 
+class SlugManager(models.Manager):
+    """Find rows by their slug, so fixtures and exports name them, not their ids."""
+
+    def get_by_natural_key(self, slug: str) -> models.Model:
+        return self.get(slug=slug)
+
+
+class PhotoManager(models.Manager):
+    def get_by_natural_key(self, uid: str) -> "Photo":
+        return self.get(uid=uid)
+
+
 class Section(models.Model):
     name = models.CharField("name", max_length=100, unique=True)
     slug = models.SlugField(
@@ -41,6 +53,8 @@ class Section(models.Model):
         help_text="Sections are listed in this order in the site's navigation.",
     )
 
+    objects = SlugManager()
+
     class Meta:
         ordering = ["position", "name"]
 
@@ -49,6 +63,9 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
 
 class Author(models.Model):
@@ -74,6 +91,8 @@ class Author(models.Model):
         help_text="The login account of this author, if they have one.",
     )
 
+    objects = SlugManager()
+
     class Meta:
         ordering = ["name"]
 
@@ -82,6 +101,9 @@ class Author(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
 
 class Photo(models.Model):
@@ -155,7 +177,16 @@ class Photo(models.Model):
         editable=False,
         help_text="Stable reference of the imported caption, so re-imports update it.",
     )
+    uid = models.UUIDField(
+        "identifier",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Names the photo in exports and fixtures, in every database.",
+    )
     created_at = models.DateTimeField("created", auto_now_add=True)
+
+    objects = PhotoManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -170,6 +201,9 @@ class Photo(models.Model):
     def __str__(self) -> str:
         text = self.caption or self.alt_text or (self.image.name if self.image else "")
         return (text[:77] + "…") if len(text) > 80 else (text or f"Photo {self.pk}")
+
+    def natural_key(self) -> tuple[str]:
+        return (str(self.uid),)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -362,6 +396,28 @@ class Article(models.Model):
         default=uuid.uuid4,
         editable=False,
         help_text="Changes on every save, so an edit based on an older copy is caught.",
+    )
+    imported_version = models.UUIDField(
+        "version at the last import",
+        null=True,
+        editable=False,
+        help_text=(
+            "The version token right after the last import saved the story: if the "
+            "version differs now, someone changed the story since, and a re-import "
+            "reports a conflict instead of overwriting it."
+        ),
+    )
+    suggested_tags = models.JSONField(
+        "suggested tags",
+        default=list,
+        # Rows written by SQL alone (bulk loads, tests) get an empty list too.
+        db_default=Value([], output_field=models.JSONField()),
+        blank=True,
+        editable=False,
+        help_text=(
+            "Names the importer found often in the text; offered to editors, "
+            "never applied by themselves."
+        ),
     )
     tagged_items = GenericRelation(TaggedItem)
     # Filled after every save on PostgreSQL (see articles.search), GIN-indexed by
@@ -592,7 +648,8 @@ class EditPresence(models.Model):
 
 
 # Revisions: a story's version carries its bylines, photos (with their captions),
-# corrections and tags. `version` is left out so a restore gets a fresh one.
+# corrections and tags. `version` is left out so a restore gets a fresh one, and
+# `imported_version` so that a restore counts as a change made since the import.
 reversion.register(Photo)
 reversion.register(Byline)
 reversion.register(ArticlePhoto, follow=["photo"])
@@ -600,6 +657,12 @@ reversion.register(Correction)
 reversion.register(TaggedItem)
 reversion.register(
     Article,
-    exclude=["version", "search_vector"],
+    exclude=["version", "imported_version", "search_vector"],
     follow=["bylines", "article_photos", "corrections", "tagged_items"],
 )
+
+# Fixtures: sections, authors and photos travel by natural key; stories keep their
+# ids, because a tagged item points at its story by id only. taggit keys a tagged
+# item on that id alone, so loaddata of a --natural-primary dump would fold all the
+# tags of a story into one row: key it on the three columns its constraint names.
+TaggedItem.natural_key_fields = ["content_type_id", "object_id", "tag_id"]

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import feeds, search, sitemaps, views
+from . import api, feeds, search, sitemaps, views
 
 app_name = "articles"
 
@@ -44,6 +44,8 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("api/v1/articles/", api.article_list, name="api_articles"),
+    path("api/v1/articles/<int:pk>", api.article_detail, name="api_article"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<str:slug>/", views.AuthorView.as_view(), name="author"),

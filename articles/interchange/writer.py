@@ -1,33 +1,64 @@
 """Write parsed stories to the database: the one place imports touch models.
 
 Every import is keyed on ``Article.source_id``, so running it again updates the same
-story instead of copying it, and an unchanged file writes nothing at all.
+story instead of copying it, and an unchanged file writes nothing at all. A story an
+editor saved since its last import is not overwritten: the import reports a
+conflict (and writes nothing) unless it is told to overwrite.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
+from reversion.models import Version
+from taggit.models import Tag
 
-from articles.models import Article, ArticlePhoto, Photo, Section
+from articles.models import (
+    Article,
+    ArticlePhoto,
+    Author,
+    Byline,
+    Photo,
+    Section,
+    StaleEdit,
+)
+from articles.revisions import FieldChange, diff
 
-from .plaintext import ParsedStory
+from .data import ParsedByline, ParsedStory
+from .names import suggest_names, tags_in_text
 
 SOURCE_ID_MAX = 255
+TAG_MAX = 100
+IMPORT_COMMENT = "Imported from "
+CONFLICT_REASON = "changed in the newsroom since the last import; not overwritten"
+OUTCOMES = ("created", "updated", "unchanged", "conflict")
 
 
 class ImportRejected(ValueError):
     """The story cannot be stored as it is; the message tells the importer why."""
 
 
-class _DryRun(Exception):
-    """Carry the outcome out of the atomic block so that everything is rolled back."""
+@dataclass(frozen=True)
+class ImportResult:
+    """What importing one story did (or, in a dry run, would do)."""
 
-    def __init__(self, outcome: str) -> None:
-        super().__init__(outcome)
-        self.outcome = outcome
+    outcome: str  # one of OUTCOMES
+    article_id: int | None
+    headline: str
+    reason: str = ""
+    changes: tuple[FieldChange, ...] = ()  # field by field, for updates and conflicts
+
+
+class _RolledBack(Exception):
+    """Carry the result out of the atomic block so that everything is rolled back."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__(result.outcome)
+        self.result = result
 
 
 def write_story(
@@ -38,27 +69,58 @@ def write_story(
     publish: bool = False,
     published_at: datetime | None = None,
     dry_run: bool = False,
+    overwrite: bool = False,
 ) -> str:
+    """Import ``story``; return "created", "updated", "unchanged" or "conflict"."""
+    return import_story(
+        story,
+        source_id=source_id,
+        section_slug=section_slug,
+        publish=publish,
+        published_at=published_at,
+        dry_run=dry_run,
+        overwrite=overwrite,
+    ).outcome
+
+
+def import_story(
+    story: ParsedStory,
+    *,
+    source_id: str,
+    section_slug: str | None = None,
+    publish: bool = False,
+    published_at: datetime | None = None,
+    dry_run: bool = False,
+    overwrite: bool = False,
+    user=None,
+) -> ImportResult:
     """Create or update the article imported as ``source_id``, in one transaction.
 
-    Return "created", "updated" or "unchanged". With ``dry_run`` the work is done
-    and rolled back, so the outcome (and any rejection) is the real one.
+    ``published_at`` (the importer's choice) wins over the document's own time. A
+    story changed since its last import is a "conflict" and stays as it is, unless
+    ``overwrite``. With ``dry_run`` the work is done and rolled back, so the
+    outcome, the field-by-field changes and any rejection are the real ones.
     """
+    if not source_id or len(f"{source_id}#photo-{len(story.photos)}") > SOURCE_ID_MAX:
+        raise ImportRejected(f"import reference empty or too long: {source_id!r}")
     try:
         with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment(f"Imported from {source_id}")
-            outcome = _write(
+            result = _write(
                 story,
                 source_id=source_id,
                 section_slug=section_slug,
                 publish=publish,
                 published_at=published_at,
+                overwrite=overwrite,
+                user=user,
             )
-            if dry_run:
-                raise _DryRun(outcome)
-    except _DryRun as rolled_back:
-        return rolled_back.outcome
-    return outcome
+            if result.outcome == "conflict" or dry_run:
+                raise _RolledBack(result)
+            if user is not None and user.is_authenticated:
+                reversion.set_user(user)
+    except _RolledBack as rolled_back:
+        return rolled_back.result
+    return result
 
 
 def _write(
@@ -68,34 +130,105 @@ def _write(
     section_slug: str | None,
     publish: bool,
     published_at: datetime | None,
-) -> str:
+    overwrite: bool,
+    user,
+) -> ImportResult:
     """Store the story under ``source_id``; the caller owns the transaction."""
-    if not source_id or len(f"{source_id}#photo-{len(story.photos)}") > SOURCE_ID_MAX:
-        raise ImportRejected(f"import reference empty or too long: {source_id!r}")
-    article = Article.objects.filter(source_id=source_id).first()
-    if article and _is_unchanged(article, story, section_slug, publish, published_at):
-        return "unchanged"
+    # Hold the row (PostgreSQL) so that no editor saves between check and write.
+    article = _imported(Article).select_for_update().filter(source_id=source_id).first()
+    edited = article is not None and article.version != article.imported_version
+    if article and _is_unchanged(
+        article, story, section_slug, publish, published_at, edited
+    ):
+        if not (edited and overwrite):
+            reason = "same as the last import"
+            if edited:
+                reason += "; the changes made in the newsroom since are kept"
+            return ImportResult("unchanged", article.pk, story.headline, reason)
+    before = editorial_fields(article) if article else {}
     outcome = "updated" if article else "created"
-    article = article or Article(source_id=source_id, published_at=timezone.now())
+    comment = f"{IMPORT_COMMENT}{source_id}"
+    if edited and overwrite:
+        comment += " (overwrote the changes made since the last import)"
+    reversion.set_comment(comment)
+    if article is None:
+        article = Article(source_id=source_id, published_at=timezone.now())
+        if user is not None and user.is_authenticated:
+            article.created_by = user
+    expected_version = article.version if article.pk else None
+    # Plain text is matched against every existing tag: one query, names only.
+    existing_tags = (
+        list(Tag.objects.values_list("name", flat=True))
+        if story.format == "plain"
+        else []
+    )
+    _fill(article, story, section_slug, publish, published_at, existing_tags)
+    try:
+        article.save(expected_version=expected_version)
+    except StaleEdit:
+        # An editor saved in between (SQLite has no row lock): theirs stands.
+        return ImportResult("conflict", article.pk, story.headline, CONFLICT_REASON)
+    Article.objects.filter(pk=article.pk).update(imported_version=article.version)
+    article.imported_version = article.version
+    _link_photos(article, story, source_id)
+    _set_bylines(article, story.bylines)
+    article.tags.set(_tag_names(story, existing_tags))
+    # Again, now that bylines, photos and tags are in place, so the revision has
+    # them all (rows created in bulk send no signal to reversion).
+    reversion.add_to_revision(article)
+    changes = tuple(diff(before, editorial_fields(article))) if before else ()
+    if edited and not overwrite:
+        reason = CONFLICT_REASON + _last_saved_by(article)
+        return ImportResult("conflict", article.pk, story.headline, reason, changes)
+    reason = "overwrote the changes made in the newsroom" if edited else ""
+    return ImportResult(outcome, article.pk, story.headline, reason, changes)
+
+
+def _imported(model: type[Article] | type[Photo]):
+    """Return the imported rows of ``model``: the ones its partial unique index on
+    ``source_id`` covers. Saying so lets SQLite use that index (it cannot tell by
+    itself that ``source_id = 'x'`` implies ``source_id != ''``), instead of reading
+    the whole table for every file of a batch."""
+    return model.objects.exclude(source_id="")
+
+
+def _fill(
+    article: Article,
+    story: ParsedStory,
+    section_slug: str | None,
+    publish: bool,
+    published_at: datetime | None,
+    existing_tags: list[str],
+) -> None:
+    """Set the article's fields from the story and the importer's options."""
     article.headline = story.headline
     article.standfirst = story.standfirst
     article.body = "\n\n".join(story.paragraphs)
     article.language = story.language
     article.source_text = story.text
     article.import_notes = "\n\n".join(_notes(story))
+    # A format without kicker or dateline never erases an editor's.
+    article.kicker = story.kicker or article.kicker
+    article.dateline = story.dateline or article.dateline
     # The agency credit stands in for a byline only while nobody has added one.
     if article.pk is None or not article.bylines.exists():
         article.agency = story.agency
     if publish:
         article.status = Article.Status.PUBLISHED
-    if published_at is not None:
-        article.published_at = published_at
+    when = published_at or story.published_at
+    if when is not None:
+        aware = timezone.is_aware(when)
+        article.published_at = when if aware else timezone.make_aware(when)
     if section_slug:
         article.section = _section(section_slug)
+    if not article.slug:
+        article.slug = _free_slug(article)
+    article.suggested_tags = (
+        suggest_names(_story_texts(story), known=existing_tags)
+        if story.format == "plain"
+        else []
+    )
     _validate(article)
-    article.save()
-    _link_photos(article, story, source_id)
-    return outcome
 
 
 def _is_unchanged(
@@ -104,10 +237,24 @@ def _is_unchanged(
     section_slug: str | None,
     publish: bool,
     published_at: datetime | None,
+    edited: bool,
 ) -> bool:
-    """Tell whether importing again would change nothing, so nothing is written."""
+    """Tell whether importing again would bring nothing new, so nothing is written.
+
+    The document is the one imported last; unless an editor changed the story
+    since, its text must also still be the one that import wrote (a parser may keep
+    only part of a document in ``text``).
+    """
     return (
         article.source_text == story.text
+        and (
+            edited
+            or (
+                article.headline == story.headline
+                and article.standfirst == story.standfirst
+                and article.body == "\n\n".join(story.paragraphs)
+            )
+        )
         and (not section_slug or _section_slug(article) == section_slug)
         and (not publish or article.status == Article.Status.PUBLISHED)
         and (published_at is None or article.published_at == published_at)
@@ -125,7 +272,60 @@ def _notes(story: ParsedStory) -> list[str]:
     notes = list(story.leftovers)
     if story.headline_derived:
         notes.append(DERIVED_HEADLINE_NOTE)
+    for n, photo in enumerate(story.photos, start=1):
+        if photo.href:
+            notes.append(
+                f"[Importer] The picture of photo {n} is at {photo.href}: "
+                f"attach it to the photo."
+            )
+    long_tags = [name for name in story.tags if len(name.strip()) > TAG_MAX]
+    if long_tags:
+        notes.append("[Importer] Subjects too long for a tag: " + "; ".join(long_tags))
     return notes
+
+
+def _story_texts(story: ParsedStory) -> list[str]:
+    """The text readers get, headline aside (a Title Case headline is all capitals)."""
+    return [
+        story.standfirst,
+        *(photo.caption for photo in story.photos),
+        *story.paragraphs,
+    ]
+
+
+def _tag_names(story: ParsedStory, existing_tags: list[str]) -> list[str]:
+    """Return the document's subjects, plus for plain text the existing tags it
+    names; one of each, whatever the case."""
+    names = [name.strip() for name in story.tags]
+    if story.format == "plain":
+        names += tags_in_text("\n".join(_story_texts(story)), existing_tags)
+    unique: dict[str, str] = {}
+    for name in names:
+        if name and len(name) <= TAG_MAX:
+            unique.setdefault(name.casefold(), name)
+    return list(unique.values())
+
+
+def _free_slug(article: Article) -> str:
+    """Derive a slug from the headline that no other story uses on the same day.
+
+    As ``Article.unique_slug``, without comparing dates in the query: on SQLite that
+    runs a Python function on every row, which makes a batch slower with each
+    story it adds.
+    """
+    base = slugify(article.headline, allow_unicode=True)[:180].strip("-") or "story"
+    day = timezone.localtime(article.published_at).date()
+    taken = {
+        slug
+        for slug, published_at in Article.objects.filter(
+            slug__startswith=base
+        ).values_list("slug", "published_at")
+        if timezone.localtime(published_at).date() == day
+    }
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
 
 
 def _section_slug(article: Article) -> str | None:
@@ -142,7 +342,7 @@ def _section(slug: str) -> Section:
     return section
 
 
-def _validate(instance: Article | Section) -> None:
+def _validate(instance: Article | Section | Author | Photo | Byline) -> None:
     """Run field validation, so an over-long value is a clear rejection everywhere.
 
     SQLite does not enforce lengths; PostgreSQL would fail with a bare DataError.
@@ -160,15 +360,20 @@ def _validate(instance: Article | Section) -> None:
 def _link_photos(article: Article, story: ParsedStory, source_id: str) -> None:
     """Create or update the imported captions and attach them to the article.
 
-    Only caption and credit come from the file: an image, alt text or placement an
-    editor added later survives re-imports.
+    Caption and credit come from the file; alt text and copyright from the file
+    fill empty fields only. An image, alt text or placement an editor added later
+    survives re-imports.
     """
     photo_ids = []
     for n, parsed in enumerate(story.photos, start=1):
-        photo, _ = Photo.objects.update_or_create(
-            source_id=f"{source_id}#photo-{n}",
-            defaults={"caption": parsed.caption, "credit": parsed.credit},
-        )
+        reference = f"{source_id}#photo-{n}"
+        photo = _imported(Photo).filter(source_id=reference).first()
+        photo = photo or Photo(source_id=reference)
+        photo.caption, photo.credit = parsed.caption, parsed.credit
+        photo.alt_text = photo.alt_text or parsed.alt_text
+        photo.copyright = photo.copyright or parsed.copyright
+        _validate(photo)
+        photo.save()
         ArticlePhoto.objects.get_or_create(
             article=article,
             photo=photo,
@@ -183,3 +388,81 @@ def _link_photos(article: Article, story: ParsedStory, source_id: str) -> None:
     # A dropped caption goes too, unless it is used elsewhere or an editor gave it
     # an image.
     Photo.objects.filter(pk__in=stale_photo_ids, uses__isnull=True, image="").delete()
+
+
+def _set_bylines(article: Article, bylines: list[ParsedByline]) -> None:
+    """Make the document's bylines the story's; without any, keep the story's own."""
+    wanted = [
+        (_author(byline.name), (byline.role or "By").strip())
+        for byline in bylines
+        if byline.name.strip()
+    ]
+    if not wanted:
+        return
+    current = [(b.author_id, b.role) for b in article.bylines.order_by("position")]
+    if current == [(author.pk, role) for author, role in wanted]:
+        return
+    article.bylines.all().delete()
+    for position, (author, role) in enumerate(wanted):
+        byline = Byline(article=article, author=author, role=role, position=position)
+        _validate(byline)
+        byline.save()
+
+
+def _author(name: str) -> Author:
+    """Find the author by the slug of ``name``, or create them."""
+    name = " ".join(name.split())
+    slug = slugify(name, allow_unicode=True)[:200] or "author"
+    author = Author.objects.filter(slug=slug).first()
+    if author is None:
+        author = Author(name=name, slug=slug)
+        _validate(author)
+        author.save()
+    return author
+
+
+def _last_saved_by(article: Article) -> str:
+    """Say who saved the story last and when, from its newest revision."""
+    version = (
+        Version.objects.get_for_object(article)
+        .select_related("revision__user")
+        .exclude(revision__comment__startswith=IMPORT_COMMENT)
+        .first()
+    )
+    if version is None:
+        return ""
+    revision = version.revision
+    when = timezone.localtime(revision.date_created)
+    who = f" by {revision.user}" if revision.user else ""
+    return f" (saved{who} {when:%d %b %Y %H:%M})"
+
+
+def editorial_fields(article: Article) -> dict[str, str]:
+    """Return the story as editors read it: labels to plain text, in form order.
+
+    The same shape as ``articles.revisions.snapshot``, so ``revisions.diff`` compares
+    the story before and after an import.
+    """
+    values = {}
+    for name in (
+        "headline", "kicker", "standfirst", "body", "status", "published_at",
+        "section", "agency", "dateline", "language", "import_notes",
+    ):  # fmt: skip
+        field = Article._meta.get_field(name)
+        value = getattr(article, name)
+        if name == "status":
+            value = article.get_status_display()
+        elif isinstance(value, datetime):
+            value = f"{timezone.localtime(value):%d %b %Y %H:%M}"
+        label = str(field.verbose_name)
+        values[label[:1].upper() + label[1:]] = "" if value is None else str(value)
+    bylines = article.bylines.select_related("author").order_by("position")
+    values["Bylines"] = "; ".join(f"{b.role} {b.author.name}" for b in bylines)
+    uses = article.article_photos.select_related("photo").order_by("position")
+    values["Photos"] = "\n".join(
+        f"{use.caption} — {use.photo.credit or '(no credit)'}" for use in uses
+    )
+    values["Tags"] = ", ".join(
+        sorted(article.tags.values_list("name", flat=True), key=str.casefold)
+    )
+    return values

@@ -1,38 +1,50 @@
-"""Import plain-text wire copy: ``manage.py import_articles PATH [PATH ...]``."""
+"""Import stories: ``manage.py import_articles PATH [PATH ...]``."""
 
+import json
+import re
+import time
 from collections import Counter
-from datetime import datetime, time
+from datetime import datetime
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.core.validators import validate_slug
-from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from articles.interchange.plaintext import ParseError, parse_plain_text
-from articles.interchange.writer import ImportRejected, write_story
+from articles.interchange.batch import FileOutcome, import_sources, iter_sources
 
-OUTCOMES = ("created", "updated", "unchanged", "failed")
+OUTCOMES = ("created", "updated", "unchanged", "conflict", "failed")
+SUMMARY_LABELS = {"conflict": "conflicts"}
+CHUNKS = re.compile(r"\s+|\S+")
+DIFF_CONTEXT = 6  # tokens: three words and their spaces
+DIFF_MAX = 400
 
 
 class Command(BaseCommand):
     help = (
-        "Import plain-text stories (headline, standfirst, captions with a credit "
-        "line, body). PATH is a file or a directory; directories are read "
-        "recursively, in name order, skipping hidden files and folders and README "
-        "files. Each file is imported in its own transaction and keyed on its path "
-        "(relative to the directory given, or its name when given directly), so "
-        "importing again updates the same story. Exits non-zero if any file failed."
+        "Import stories: plain text, ninjs JSON, NITF XML, NewsML-G2 XML or the "
+        "newsroom's own JSON, each file's format told by its content. PATH is a "
+        "file, a folder (read recursively in name order, skipping hidden files and "
+        "README files), a zip archive or a quoted pattern such as 'wire/**/*.xml'. "
+        "Each file is imported in its own transaction. A story keeps its identity "
+        "across files: the document's own (ninjs uri, NITF doc-id, NewsML-G2 guid) "
+        "or, for plain text, its path relative to the folder or archive given, so "
+        "importing again updates the same story. A story an editor changed since "
+        "its last import is reported as a conflict and left alone, unless "
+        "--overwrite. Exits non-zero if any file failed (and, with --strict, if "
+        "any story was in conflict)."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+        parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Parse and check every file, report the outcome, write nothing.",
+            help="Parse and check every file, show what would be created or "
+            "updated (with the changes, field by field), write nothing.",
         )
         parser.add_argument(
             "--section",
@@ -48,7 +60,24 @@ class Command(BaseCommand):
             "--date",
             metavar="ISO8601",
             help="Publication time, e.g. 2017-11-24 or 2017-11-24T09:30+01:00 "
-            "(default: the import time for new stories).",
+            "(default: the document's own time, else the import time for new "
+            "stories).",
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Replace stories that editors changed since their last import.",
+        )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Exit non-zero when any story was in conflict, too.",
+        )
+        parser.add_argument(
+            "--report",
+            metavar="FILE.json",
+            type=Path,
+            help="Write every file's outcome and reason to this JSON file.",
         )
 
     def handle(self, *args, **options) -> None:
@@ -59,55 +88,152 @@ class Command(BaseCommand):
                 validate_slug(section)
             except ValidationError as error:
                 raise CommandError(f"--section {section!r} is not a slug") from error
+        report = _Report(options["report"]) if options["report"] else None
+        progress = _Progress(self.stdout, options["paths"])
         counts: Counter[str] = Counter()
-        seen: dict[str, Path] = {}
-        for path, source_id in _story_files(options["paths"]):
-            try:
-                if source_id is None:
-                    raise _Failed("no such file or directory")
-                if source_id in seen:
-                    raise _Failed(f"same import reference as {seen[source_id]}")
-                seen[source_id] = path
-                outcome, headline = _import(path, source_id, published_at, options)
-            except _Failed as failure:
-                counts["failed"] += 1
-                self.stderr.write(f"FAILED {path}: {failure}")
-                continue
-            counts[outcome] += 1
-            if options["verbosity"] >= 1:
-                self.stdout.write(f"{outcome} {path} -> {headline}")
-        summary = ", ".join(f"{outcome} {counts[outcome]}" for outcome in OUTCOMES)
-        self.stdout.write(("Dry run: " if options["dry_run"] else "") + summary)
-        if counts["failed"]:
-            plural = "file" if counts["failed"] == 1 else "files"
-            raise CommandError(f"{counts['failed']} {plural} failed")
-
-
-class _Failed(Exception):
-    """One file could not be imported; the message is the reason shown to the user."""
-
-
-def _import(
-    path: Path, source_id: str, published_at: datetime | None, options: dict
-) -> tuple[str, str]:
-    """Import one file in its own transaction; return its outcome and headline."""
-    try:
-        story = parse_plain_text(path.read_bytes())
-        outcome = write_story(
-            story,
-            source_id=source_id,
-            section_slug=options["section"],
+        outcomes = import_sources(
+            iter_sources(options["paths"]),
+            section_slug=section,
             publish=options["publish"],
             published_at=published_at,
             dry_run=options["dry_run"],
+            overwrite=options["overwrite"],
         )
-    except OSError as error:
-        raise _Failed(error.strerror or str(error)) from error
-    except (ParseError, ImportRejected) as error:
-        raise _Failed(str(error)) from error
-    except DatabaseError as error:
-        raise _Failed(f"database error: {error}") from error
-    return outcome, story.headline
+        try:
+            for result in outcomes:
+                counts[result.outcome] += 1
+                if report:
+                    report.add(result)
+                if result.outcome == "failed" or options["verbosity"] >= 1:
+                    progress.clear()
+                    self._show(result, options)
+                progress.advance()
+        finally:
+            progress.clear()
+            if report:
+                report.close()
+        self._finish(counts, options)
+
+    def _show(self, result: FileOutcome, options: dict) -> None:
+        if result.outcome == "failed":
+            self.stderr.write(f"FAILED {result.name}: {result.reason}")
+            return
+        if options["verbosity"] < 1:
+            return
+        line = f"{result.outcome} {result.name} -> {result.headline}"
+        if result.outcome == "conflict":
+            line += f" ({result.reason})"
+        self.stdout.write(line)
+        if options["dry_run"] or result.outcome == "conflict":
+            for change in result.changes:
+                self.stdout.write(
+                    f"    {change.label}: {text_diff(change.old, change.new)}"
+                )
+
+    def _finish(self, counts: Counter[str], options: dict) -> None:
+        if counts["conflict"] and not options["overwrite"]:
+            self.stdout.write(
+                "Conflicts: stories changed in the newsroom since their last import "
+                "were left as they are; --overwrite replaces them."
+            )
+        summary = ", ".join(
+            f"{SUMMARY_LABELS.get(outcome, outcome)} {counts[outcome]}"
+            for outcome in OUTCOMES
+        )
+        self.stdout.write(("Dry run: " if options["dry_run"] else "") + summary)
+        problems = []
+        if counts["failed"]:
+            problems.append(_plural(counts["failed"], "file") + " failed")
+        if counts["conflict"] and options["strict"]:
+            problems.append(_plural(counts["conflict"], "story", "stories"))
+            problems[-1] += " in conflict"
+        if problems:
+            raise CommandError("; ".join(problems))
+
+
+def _plural(n: int, noun: str, plural: str = "") -> str:
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def text_diff(old: str, new: str) -> str:
+    """Show a change on one line: removed words as [-…-], added ones as {+…+}.
+
+    Unchanged text is cut to a few words around each change.
+    """
+    before, after = CHUNKS.findall(old), CHUNKS.findall(new)
+    matcher = SequenceMatcher(lambda chunk: chunk.isspace(), before, after, False)
+    parts = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            same = before[i1:i2]
+            if len(same) > 2 * DIFF_CONTEXT + 1:
+                head = same[:DIFF_CONTEXT] if parts else []
+                tail = same[-DIFF_CONTEXT:] if i2 < len(before) else []
+                same = [*head, " … ", *tail]
+            parts.append("".join(same))
+            continue
+        if removed := "".join(before[i1:i2]):
+            parts.append(f"[-{removed}-]")
+        if added := "".join(after[j1:j2]):
+            parts.append(f"{{+{added}+}}")
+    line = " ".join("".join(parts).split())
+    return line if len(line) <= DIFF_MAX else line[: DIFF_MAX - 1] + "…"
+
+
+class _Report:
+    """A JSON array of every file's outcome, written as the batch goes."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self.file = path.open("w", encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"--report {path}: {error.strerror}") from error
+        self.file.write("[")
+        self.first = True
+
+    def add(self, result: FileOutcome) -> None:
+        self.file.write("\n" if self.first else ",\n")
+        self.file.write(json.dumps(result.as_report(), ensure_ascii=False))
+        self.first = False
+
+    def close(self) -> None:
+        self.file.write("\n]\n")
+        self.file.close()
+
+
+class _Progress:
+    """``[#####     ] 1234/5000 files`` on a terminal, redrawn in place; else silent."""
+
+    WIDTH = 30
+    EVERY = 0.1  # seconds between redraws
+
+    def __init__(self, out: OutputWrapper, paths: list[str]) -> None:
+        self.out = out
+        self.active = out.isatty()
+        # Counting needs only names: a first pass over the folders, nothing read.
+        self.total = sum(1 for _ in iter_sources(paths)) if self.active else 0
+        self.done = 0
+        self.drawn_at = 0.0
+        self.shown = False
+
+    def advance(self) -> None:
+        self.done += 1
+        if not self.active:
+            return
+        now = time.monotonic()
+        recent = now - self.drawn_at < self.EVERY
+        if self.shown and recent and self.done < self.total:
+            return
+        filled = self.WIDTH * self.done // max(self.total, 1)
+        bar = "#" * filled + " " * (self.WIDTH - filled)
+        self.out.write(f"\r[{bar}] {self.done}/{self.total} files", ending="")
+        self.out.flush()
+        self.drawn_at, self.shown = now, True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.out.write("\r\x1b[K", ending="")
+            self.shown = False
 
 
 def _parse_when(value: str | None) -> datetime | None:
@@ -117,34 +243,9 @@ def _parse_when(value: str | None) -> datetime | None:
     try:
         when = parse_datetime(value)
         if when is None and (day := parse_date(value)) is not None:
-            when = datetime.combine(day, time.min)
+            when = datetime.combine(day, datetime.min.time())
     except ValueError:
         when = None
     if when is None:
         raise CommandError(f"--date {value!r} is not an ISO 8601 date or time")
     return timezone.make_aware(when) if timezone.is_naive(when) else when
-
-
-def _story_files(paths: list[Path]):
-    """Yield (file, import reference) pairs; the reference is None for a bad PATH.
-
-    The reference is the path relative to the directory given, so importing a file
-    directly and importing its folder name the same story.
-    """
-    for path in paths:
-        if path.is_file():
-            yield path, f"plain:{path.name}"
-        elif path.is_dir():
-            for file in sorted(path.rglob("*")):
-                relative = file.relative_to(path)
-                if file.is_file() and not _skipped(relative):
-                    yield file, f"plain:{relative.as_posix()}"
-        else:
-            yield path, None
-
-
-def _skipped(relative: Path) -> bool:
-    """Skip hidden files and folders and README files: they are not stories."""
-    return any(part.startswith(".") for part in relative.parts) or (
-        relative.name.upper().startswith("README")
-    )

@@ -1,0 +1,165 @@
+"""What each row becomes in the newsroom format: plain records, ids left out.
+
+The export writes these records and the import compares against them, so a row
+that already matches the document is left alone.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Author, Photo, Section
+from articles.storage import originals_storage
+
+FORMAT = "newsroom"
+VERSION = 1
+PARTS = ("sections", "authors", "tags", "photos", "articles")
+Record = dict[str, Any]
+
+
+class ExportError(ValueError):
+    """The database holds something the format cannot carry faithfully."""
+
+
+@dataclass(frozen=True)
+class NativeDocument:
+    """A checked export: lists of records in the shape ``export_native`` writes."""
+
+    sections: list[Record]
+    authors: list[Record]
+    tags: list[Record]
+    photos: list[Record]
+    articles: list[Record]
+
+
+def section_record(section: Section) -> Record:
+    return {"slug": section.slug, "name": section.name, "position": section.position}
+
+
+def author_record(author: Author) -> Record:
+    return {
+        "slug": author.slug,
+        "name": author.name,
+        "job_title": author.job_title,
+        "bio": author.bio,
+    }
+
+
+def tag_record(tag: Tag) -> Record:
+    return {"name": tag.name, "slug": tag.slug}
+
+
+PHOTO_FIELDS = (
+    "caption",
+    "credit",
+    "alt_text",
+    "copyright",
+    "focal_x",
+    "focal_y",
+    "original_filename",
+    "embedded_metadata",
+    "width",
+    "height",
+    "source_id",
+)
+
+
+def photo_record(photo: Photo) -> Record:
+    return {**photo_fields(photo), "file": _file_record(photo)}
+
+
+def photo_fields(photo: Photo) -> Record:
+    record = {field: getattr(photo, field) for field in PHOTO_FIELDS}
+    record["focal_x"], record["focal_y"] = float(photo.focal_x), float(photo.focal_y)
+    record["uid"] = str(photo.uid)
+    record["created_at"] = utc(photo.created_at)
+    return record
+
+
+ARTICLE_FIELDS = (
+    "headline",
+    "slug",
+    "kicker",
+    "standfirst",
+    "body",
+    "status",
+    "dateline",
+    "language",
+    "agency",
+    "source_id",
+    "source_text",
+    "import_notes",
+    "suggested_tags",
+)
+ARTICLE_TIMES = (
+    "published_at",
+    "embargo_until",
+    "updated_significantly_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def article_record(article: Article) -> Record:
+    """Return a story as the format writes it (bylines, photos, tags included)."""
+    record = {field: getattr(article, field) for field in ARTICLE_FIELDS}
+    record.update((field, utc(getattr(article, field))) for field in ARTICLE_TIMES)
+    record["section"] = article.section.slug if article.section_id else None
+    record["tags"] = sorted(tag.name for tag in article.tags.all())
+    record["bylines"] = [
+        {"author": byline.author.slug, "role": byline.role, "position": byline.position}
+        for byline in article.bylines.all()
+    ]
+    record["photos"] = [
+        {
+            "photo": str(use.photo.uid),
+            "position": use.position,
+            "caption_override": use.caption_override,
+            "is_lead": use.is_lead,
+        }
+        for use in article.article_photos.all()
+    ]
+    record["corrections"] = [
+        {"text": correction.text, "created_at": utc(correction.created_at)}
+        for correction in article.corrections.all()
+    ]
+    record["edited_since_import"] = (
+        None
+        if article.imported_version is None
+        else article.imported_version != article.version
+    )
+    return record
+
+
+def story_key(record: Record) -> str:
+    """Name a story: its import reference, else its publication day and slug."""
+    if record["source_id"]:
+        return record["source_id"]
+    day = timezone.localtime(record["published_at"]).date()
+    return f"{day.isoformat()}/{record['slug']}"
+
+
+def _file_record(photo: Photo) -> Record | None:
+    if not photo.image:
+        return None
+    try:
+        with originals_storage.open(photo.image.name, "rb") as file:
+            data = file.read()
+    except FileNotFoundError as error:
+        raise ExportError(
+            f"the file {photo.image.name} of photo {photo.uid} ({photo}) is missing "
+            "from the originals storage: upload it again or remove it from the photo"
+        ) from error
+    return {
+        "name": photo.image.name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "data": data,
+    }
+
+
+def utc(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(UTC)
