@@ -5,6 +5,7 @@ sitemap starts from it, so a draft can never leak through a forgotten filter.
 """
 
 import uuid
+from datetime import timedelta
 
 import reversion
 from django.conf import settings
@@ -520,9 +521,16 @@ class Article(models.Model):
     def unique_slug(self) -> str:
         """Derive a slug from the headline that no other story uses on the same day."""
         base = slugify(self.headline, allow_unicode=True)[:180].strip("-") or "story"
-        day = timezone.localtime(self.published_at).date()
+        # A range on the local day, not ``published_at__date``: the latter converts
+        # every row's time in SQLite and made batch imports slower with each story.
+        start = timezone.localtime(self.published_at).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        day = (start, start + timedelta(days=1))
         taken = set(
-            Article.objects.filter(published_at__date=day, slug__startswith=base)
+            Article.objects.filter(
+                published_at__gte=day[0], published_at__lt=day[1], slug__startswith=base
+            )
             .exclude(pk=self.pk)
             .values_list("slug", flat=True)
         )

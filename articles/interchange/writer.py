@@ -221,8 +221,6 @@ def _fill(
         article.published_at = when if aware else timezone.make_aware(when)
     if section_slug:
         article.section = _section(section_slug)
-    if not article.slug:
-        article.slug = _free_slug(article)
     article.suggested_tags = (
         suggest_names(_story_texts(story), known=existing_tags)
         if story.format == "plain"
@@ -304,28 +302,6 @@ def _tag_names(story: ParsedStory, existing_tags: list[str]) -> list[str]:
         if name and len(name) <= TAG_MAX:
             unique.setdefault(name.casefold(), name)
     return list(unique.values())
-
-
-def _free_slug(article: Article) -> str:
-    """Derive a slug from the headline that no other story uses on the same day.
-
-    As ``Article.unique_slug``, without comparing dates in the query: on SQLite that
-    runs a Python function on every row, which makes a batch slower with each
-    story it adds.
-    """
-    base = slugify(article.headline, allow_unicode=True)[:180].strip("-") or "story"
-    day = timezone.localtime(article.published_at).date()
-    taken = {
-        slug
-        for slug, published_at in Article.objects.filter(
-            slug__startswith=base
-        ).values_list("slug", "published_at")
-        if timezone.localtime(published_at).date() == day
-    }
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _section_slug(article: Article) -> str | None:
