@@ -420,6 +420,32 @@ class Article(models.Model):
             "never applied by themselves."
         ),
     )
+    is_live = models.BooleanField(
+        "live coverage open",
+        default=False,
+        help_text=(
+            "Tick while events unfold: reporters add timestamped entries and "
+            "readers see them arrive without reloading. Untick to end the coverage."
+        ),
+    )
+    live_started_at = models.DateTimeField(
+        "live coverage started", null=True, blank=True, editable=False
+    )
+    live_ended_at = models.DateTimeField(
+        "live coverage ended", null=True, blank=True, editable=False
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name="translation of",
+        help_text=(
+            "The original story this one translates. Every language version links "
+            "to all the others, so readers and search engines find them."
+        ),
+    )
     tagged_items = GenericRelation(TaggedItem)
     # Filled after every save on PostgreSQL (see articles.search), GIN-indexed by
     # migration 0005; stays empty on SQLite, where search falls back to LIKE.
