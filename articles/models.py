@@ -408,6 +408,17 @@ class Article(models.Model):
             "reports a conflict instead of overwriting it."
         ),
     )
+    imported_source_version = models.CharField(
+        "source version at the last import",
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=(
+            "The document's own version (NewsML version, ninjs version, NITF "
+            "revision or content hash) last imported, so an older copy arriving "
+            "later never replaces a newer one."
+        ),
+    )
     suggested_tags = models.JSONField(
         "suggested tags",
         default=list,
