@@ -40,7 +40,7 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_PENDING = 5  # previews one session may keep waiting for a decision
 KEEP_SECONDS = 24 * 3600  # an upload nobody confirmed or cancelled is then removed
 SHOWN_ROWS = 500
-OUTCOMES = ("created", "updated", "unchanged", "conflict", "failed")
+OUTCOMES = ("created", "updated", "unchanged", "conflict", "skipped", "failed")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

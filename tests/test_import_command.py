@@ -264,6 +264,8 @@ def test_hidden_and_readme_files_are_skipped(wire):
 def test_files_in_subfolders_are_keyed_by_their_relative_path(wire, seed_path):
     (wire / "nested").mkdir()
     shutil.copy(seed_path, wire / "nested" / "again.txt")
+    with (wire / "nested" / "again.txt").open("a", encoding="utf-8") as again:
+        again.write("\n\nA paragraph the first copy does not have.\n")
 
     run(wire)
 

@@ -200,6 +200,7 @@ def test_migration_marks_stories_untouched_since_their_import(story_file):
     migration = importlib.import_module("articles.migrations.0006_import_tracking")
     run(story_file)
     shutil.copy(story_file, story_file.with_name("other.txt"))
+    newer_version(story_file.with_name("other.txt"))  # else it is the same story
     run(story_file.with_name("other.txt"))
     with reversion.create_revision():
         edited = Article.objects.get(source_id="plain:other.txt")

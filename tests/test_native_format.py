@@ -364,7 +364,7 @@ def test_importing_again_restores_what_was_changed_since():
     lead.tags.add("extra")
     Section.objects.filter(slug="world").update(name="Monde")
 
-    outcomes = import_native(exported)
+    outcomes = import_native(exported, overwrite=True)
 
     assert list(outcomes.values()).count("updated") == 1
     assert Article.objects.get(pk=lead.pk).headline.startswith("Fire in Paris")
@@ -378,7 +378,7 @@ def test_a_story_without_import_reference_is_found_by_its_address():
     exported = export_native()
     Article.objects.update(headline="Changed")
 
-    outcomes = import_native(exported)
+    outcomes = import_native(exported, overwrite=True)
 
     assert outcomes == {"2026-11-20/one-story": "updated"}
     assert Article.objects.get().headline == "Original"
@@ -513,7 +513,7 @@ def test_a_reference_to_nothing_is_refused():
     Author.objects.all().delete()
 
     with pytest.raises(ImportRejected, match="author .* is neither in the document"):
-        import_native(data)
+        import_native(data, overwrite=True)
 
 
 def test_dry_run_reports_outcomes_and_keeps_nothing(empty_the_newsroom):

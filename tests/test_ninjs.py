@@ -162,7 +162,10 @@ def test_a_story_with_summary_and_subjects(shared_samples):
     story = parse_file(NINJS / "examples" / "2.1" / "ntb_text.json")
     assert story.headline == "Google har kjøpt giganttomt i Skien"
     assert story.standfirst.startswith("IT-giganten Google har kjøpt en tomt")
-    assert story.tags == ["Innenriks", "Teknologi", "Industri", "Olje og energi"]
+    assert story.tags == [
+        *("Innenriks", "Teknologi", "Industri", "Olje og energi"),
+        "Telemark",  # a place the story is about
+    ]
     assert story.agency == "NTB"
     assert story.bylines == []
     assert story.language == "nb-no"

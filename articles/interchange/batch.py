@@ -172,18 +172,27 @@ def _import_one(
 def _native_outcomes(source: Source, document, options: dict) -> list[FileOutcome]:
     """Store a newsroom export with its own writer: all its stories, or none.
 
-    That writer keys stories on their own references and takes no section,
-    publication or overwrite options: an export is restored as it was made.
+    That writer keys stories on their own references and takes no section or
+    publication options: an export is restored as it was made. Stories changed
+    in the newsroom since are conflicts, as for the other formats.
     """
     from .native import write_native
 
-    outcomes = write_native(document, dry_run=options["dry_run"], source=source.name)
+    outcomes = write_native(
+        document,
+        dry_run=options["dry_run"],
+        source=source.name,
+        overwrite=options["overwrite"],
+        user=options["user"],
+    )
     return [
         FileOutcome(
             source.name,
             outcome=story.outcome,
+            reason=story.reason,
             format="native",
             source_id=story.key,
+            article_id=story.article_id,
             headline=story.headline,
         )
         for story in outcomes

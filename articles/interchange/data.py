@@ -41,6 +41,8 @@ class ParsedStory:
     text: str
     headline_derived: bool = False
     source_ref: str = ""  # a stable identity from the document (ninjs uri, NITF doc-id)
+    # The document's own version ("3", an ISO time, "sha256:…"): see ``versions``.
+    source_version: str = ""
     bylines: list[ParsedByline] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     published_at: datetime | None = None

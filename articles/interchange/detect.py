@@ -107,6 +107,9 @@ def source_id(story: ParsedStory, format_name: str, relative: str) -> str:
     always for plain text, the file's path relative to what was imported:
     "plain:bbc/sport/378.txt". The newsroom's own export carries the reference of
     the story it came from ("plain:…", "ninjs:…"), which is kept as it is.
+
+    A plain-text file whose path is new but whose normalised text was imported
+    before is found by that text's hash instead (see ``writer``).
     """
     reference = story.source_ref.strip()
     if not reference or format_name == "plain":

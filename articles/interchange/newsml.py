@@ -6,7 +6,8 @@ What is a story, and where each slot comes from:
   ``packageItem`` only refers to other items by guid, so it is refused; so is any
   item class but text and picture (video, audio…).
 - source_ref: the item's ``guid``, required by the standard (none is a ParseError).
-  The ``version`` is left out, so a newer version updates the same story.
+  The ``version`` is left out of it, so a newer version updates the same story;
+  it is the ``source_version`` (else ``versionCreated``), so an older one does not.
 - headline: ``contentMeta/headline``, else the NITF ``hl1`` inside, else
   ``itemMeta/title``. standfirst: the summary ``description``, else the NITF
   abstract. bylines: ``by``, else the NITF byline, else the ``creator`` names.
@@ -43,6 +44,7 @@ from .nitf import (
     unique_bylines,
 )
 from .plaintext import CANONICAL_AGENCY, detect_language, find_date
+from .versions import normalise_version
 from .xmlsafe import (
     XML_LANG,
     clean,
@@ -85,7 +87,16 @@ def parse_newsml(data: bytes) -> ParsedStory:
         raise ParseError(
             f"a NewsML-G2 {kind} item is neither text nor a picture: nothing to import"
         )
-    return replace(story, text=decode_xml(data), source_ref=guid, format="newsml")
+    version = normalise_version(
+        first_text(item.get("version"), item.findtext("itemMeta/versionCreated"))
+    )
+    return replace(
+        story,
+        text=decode_xml(data),
+        source_ref=guid,
+        source_version=version,
+        format="newsml",
+    )
 
 
 def _news_item(root: Element) -> Element:

@@ -21,6 +21,7 @@ rule of the plain-text parser holds here too: text that fits no slot goes to
   else ``pubdata/@date.publication``, else the dateline's ``story.date``.
 - source_ref: ``doc-id/@id-string``. A NITF without one gets "", and the import
   falls back to its own reference (the file's path), as for plain text.
+- source_version: ``du-key/@version`` (the revision number), else ``date.issue``.
 """
 
 import re
@@ -31,6 +32,7 @@ from xml.etree.ElementTree import Element
 
 from .data import ParsedByline, ParsedPhoto, ParsedStory, ParseError
 from .plaintext import AGENCY, detect_language, find_date
+from .versions import normalise_version
 from .xmlsafe import (
     XML_LANG,
     clean,
@@ -133,6 +135,12 @@ def read_nitf(nitf: Element) -> ParsedStory:
         or detect_language(" ".join([headline, *paragraphs])),
         text="",
         source_ref=clean(find_or_empty(docdata, "doc-id").get("id-string")),
+        source_version=normalise_version(
+            first_text(
+                find_or_empty(docdata, "du-key").get("version"),
+                find_or_empty(docdata, "date.issue").get("norm"),
+            )
+        ),
         bylines=unique_bylines(bylines),
         tags=_tags(head),
         published_at=_published_at(head, body_head),

@@ -14,6 +14,7 @@ from datetime import date
 from charset_normalizer import from_bytes
 
 from .data import ParsedPhoto, ParsedStory, ParseError
+from .versions import content_hash
 
 HEADLINE_MAX = 300
 CREDIT_MAX = 60
@@ -129,6 +130,7 @@ def parse_plain_text(data: bytes) -> ParsedStory:
         language=detect_language(text),
         text=text,
         headline_derived=derived,
+        source_version=content_hash(text),
     )
 
 

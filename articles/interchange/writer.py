@@ -4,6 +4,13 @@ Every import is keyed on ``Article.source_id``, so running it again updates the 
 story instead of copying it, and an unchanged file writes nothing at all. A story an
 editor saved since its last import is not overwritten: the import reports a
 conflict (and writes nothing) unless it is told to overwrite.
+
+The document's own version is kept too (``imported_source_version``): a copy older
+than the one imported last is skipped, even with ``overwrite``, which is about
+editors' changes, not about going back in time. Plain text carries no identity
+but its words, so a plain-text story whose normalised text was imported before,
+under whatever file name, is that story again ("unchanged"); a file name seen
+before with other text is the same story updated.
 """
 
 from dataclasses import dataclass
@@ -30,12 +37,14 @@ from articles.revisions import FieldChange, diff
 
 from .data import ParsedByline, ParsedStory
 from .names import suggest_names, tags_in_text
+from .versions import HASH_PREFIX, is_older
 
 SOURCE_ID_MAX = 255
 TAG_MAX = 100
 IMPORT_COMMENT = "Imported from "
 CONFLICT_REASON = "changed in the newsroom since the last import; not overwritten"
-OUTCOMES = ("created", "updated", "unchanged", "conflict")
+OUTCOMES = ("created", "updated", "unchanged", "conflict", "skipped")
+OLDER_REASON = "older version, skipped"
 
 
 class ImportRejected(ValueError):
@@ -71,7 +80,7 @@ def write_story(
     dry_run: bool = False,
     overwrite: bool = False,
 ) -> str:
-    """Import ``story``; return "created", "updated", "unchanged" or "conflict"."""
+    """Import ``story``; return one of ``OUTCOMES``."""
     return import_story(
         story,
         source_id=source_id,
@@ -114,7 +123,7 @@ def import_story(
                 overwrite=overwrite,
                 user=user,
             )
-            if result.outcome == "conflict" or dry_run:
+            if result.outcome in ("conflict", "skipped") or dry_run:
                 raise _RolledBack(result)
             if user is not None and user.is_authenticated:
                 reversion.set_user(user)
@@ -136,6 +145,17 @@ def _write(
     """Store the story under ``source_id``; the caller owns the transaction."""
     # Hold the row (PostgreSQL) so that no editor saves between check and write.
     article = _imported(Article).select_for_update().filter(source_id=source_id).first()
+    if article is None and (same := _same_plain_text(story)) is not None:
+        reason = f"same text as {same.source_id}, imported before"
+        return ImportResult("unchanged", same.pk, story.headline, reason)
+    if article is not None and is_older(
+        story.source_version, article.imported_source_version
+    ):
+        reason = (
+            f"{OLDER_REASON}: version {story.source_version} arrived after version "
+            f"{article.imported_source_version}, which stays"
+        )
+        return ImportResult("skipped", article.pk, story.headline, reason)
     edited = article is not None and article.version != article.imported_version
     if article and _is_unchanged(
         article, story, section_slug, publish, published_at, edited
@@ -178,10 +198,25 @@ def _write(
     reversion.add_to_revision(article)
     changes = tuple(diff(before, editorial_fields(article))) if before else ()
     if edited and not overwrite:
-        reason = CONFLICT_REASON + _last_saved_by(article)
+        reason = CONFLICT_REASON + last_saved_by(article)
         return ImportResult("conflict", article.pk, story.headline, reason, changes)
     reason = "overwrote the changes made in the newsroom" if edited else ""
     return ImportResult(outcome, article.pk, story.headline, reason, changes)
+
+
+def _same_plain_text(story: ParsedStory) -> Article | None:
+    """Return the plain-text story imported last with the very same text, if any."""
+    if story.format != "plain" or not story.source_version.startswith(HASH_PREFIX):
+        return None
+    return (
+        _imported(Article)
+        .filter(
+            source_id__startswith="plain:",
+            imported_source_version=story.source_version,
+        )
+        .only("pk", "source_id")
+        .first()
+    )
 
 
 def _imported(model: type[Article] | type[Photo]):
@@ -206,6 +241,7 @@ def _fill(
     article.body = "\n\n".join(story.paragraphs)
     article.language = story.language
     article.source_text = story.text
+    article.imported_source_version = story.source_version
     article.import_notes = "\n\n".join(_notes(story))
     # A format without kicker or dateline never erases an editor's.
     article.kicker = story.kicker or article.kicker
@@ -397,7 +433,7 @@ def _author(name: str) -> Author:
     return author
 
 
-def _last_saved_by(article: Article) -> str:
+def last_saved_by(article: Article) -> str:
     """Say who saved the story last and when, from its newest revision."""
     version = (
         Version.objects.get_for_object(article)

@@ -1,20 +1,23 @@
 """Read untrusted XML safely, and the small helpers the XML parsers share.
 
-Every XML document goes through ``parse_xml``: defusedxml with DTDs forbidden, so
-no entity can be declared (no "billion laughs" expansion) and nothing external can
-be read (no XXE). NITF and NewsML-G2 need no DTD, so one with a DTD is refused
-outright, and the error says why.
+Every XML document goes through ``parse_xml``, built on defusedxml. Agencies often
+name the NITF or NewsML DTD in a document type declaration
+(``<!DOCTYPE nitf SYSTEM "nitf-3-4.dtd">``): that is harmless, because the DTD is
+never fetched or read, so it is accepted. What a DTD could do is refused, with the
+reason: an internal subset (``<!DOCTYPE nitf [ … ]>``), where entities are declared
+("billion laughs" expansion bombs, external entities that read files or URLs, XXE),
+and any entity declaration or external reference at all.
 """
 
 import codecs
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, TreeBuilder
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import DefusedXMLParser, fromstring
 from defusedxml.ElementTree import ParseError as XMLSyntaxError
-from defusedxml.ElementTree import fromstring
 
 from .data import ParseError
 
@@ -28,45 +31,76 @@ BLOCK_SEPARATED = frozenset(
 )
 
 
+ENTITY_REFUSAL = "refused: the XML declares entities, and IPTC imports accept none"
+
+
+class _NamedDTDParser(DefusedXMLParser):
+    """Accept a document type declaration that only names an external DTD.
+
+    expat reads no external DTD unless asked to (ElementTree never asks), so
+    naming one fetches nothing; an internal subset is refused before any of it is
+    read.
+    """
+
+    def defused_start_doctype_decl(self, name, sysid, pubid, has_internal_subset):
+        if has_internal_subset:
+            raise DTDForbidden(name, sysid, pubid)
+
+
 def parse_xml(data: bytes) -> Element:
-    """Parse ``data`` with DTDs, entities and external references forbidden."""
+    """Parse ``data``: no internal DTD subset, no entities, no external references."""
     if not data.strip():
         raise ParseError("empty file")
+    parser = _NamedDTDParser(
+        target=TreeBuilder(),
+        forbid_dtd=True,
+        forbid_entities=True,
+        forbid_external=True,
+    )
     try:
-        return fromstring(data, forbid_dtd=True)
+        parser.feed(data)
+        return parser.close()
     except DTDForbidden as error:
         raise ParseError(_dtd_refusal(data, error)) from None
+    except EntitiesForbidden as error:  # declared only in a subset: defence in depth
+        raise ParseError(_entity_refusal(ENTITY_REFUSAL, error)) from None
+    except ExternalReferenceForbidden as error:
+        reason = f"{ENTITY_REFUSAL}: it refers to an external resource ({error.sysid})"
+        raise ParseError(reason) from None
     except XMLSyntaxError as error:
         raise ParseError(f"not well-formed XML: {error}") from None
 
 
 def _dtd_refusal(data: bytes, error: DTDForbidden) -> str:
-    """Say what the refused DTD holds, so the reason is concrete.
+    """Say what the refused internal subset holds, so the reason is concrete.
 
     Parsing again with entity declarations forbidden stops at the first one, before
     any could be expanded or fetched, so this look is as safe as the first.
     """
     external = f' SYSTEM "{error.sysid}"' if error.sysid else ""
-    refusal = f"refused: the XML has a DTD (<!DOCTYPE {error.name}{external}>), "
-    refusal += "and IPTC imports accept no DTD"
+    refusal = f"refused: the XML has a DTD (<!DOCTYPE {error.name}{external} [...]>)"
+    refusal += " with an internal subset, and IPTC imports accept no DTD declarations"
     try:
         fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except EntitiesForbidden as entity:
-        if entity.sysid or entity.pubid:
-            return (
-                f"{refusal}: it declares an external entity {entity.name!r} "
-                f"({entity.sysid or entity.pubid}), which would read a file or URL "
-                "(XXE)"
-            )
-        return (
-            f"{refusal}: it declares the entity {entity.name!r}, and entities can "
-            'expand into gigabytes ("billion laughs")'
-        )
+        return _entity_refusal(refusal, entity)
     except ExternalReferenceForbidden as reference:
         return f"{refusal}: it refers to an external resource ({reference.sysid})"
     except (XMLSyntaxError, ValueError):
         pass
     return f"{refusal}: DTDs can declare entity bombs and external entities"
+
+
+def _entity_refusal(refusal: str, entity: EntitiesForbidden) -> str:
+    if entity.sysid or entity.pubid:
+        return (
+            f"{refusal}: it declares an external entity {entity.name!r} "
+            f"({entity.sysid or entity.pubid}), which would read a file or URL (XXE)"
+        )
+    return (
+        f"{refusal}: it declares the entity {entity.name!r}, and entities can "
+        'expand into gigabytes ("billion laughs")'
+    )
 
 
 def decode_xml(data: bytes) -> str:

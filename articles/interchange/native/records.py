@@ -5,6 +5,7 @@ that already matches the document is left alone.
 """
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +20,11 @@ FORMAT = "newsroom"
 VERSION = 1
 PARTS = ("sections", "authors", "tags", "photos", "articles")
 Record = dict[str, Any]
+# How a restored story remembers the import state it was exported in, while its
+# version token is new: ``imported_version`` is derived from that token, so any
+# later save (which changes the token) shows as a change made since the import.
+EDITED_MARK = uuid.UUID("5d9c4f1e-8b7a-4c55-9a53-1f6a0d2c7e01")
+NEVER_IMPORTED_MARK = uuid.UUID("0b3e7c2a-61d4-4f8e-b0a9-9c4d2e5f7a13")
 
 
 class ExportError(ValueError):
@@ -92,6 +98,7 @@ ARTICLE_FIELDS = (
     "agency",
     "source_id",
     "source_text",
+    "imported_source_version",
     "import_notes",
     "suggested_tags",
 )
@@ -127,12 +134,38 @@ def article_record(article: Article) -> Record:
         {"text": correction.text, "created_at": utc(correction.created_at)}
         for correction in article.corrections.all()
     ]
-    record["edited_since_import"] = (
-        None
-        if article.imported_version is None
-        else article.imported_version != article.version
-    )
+    record["edited_since_import"] = edited_since_import(article)
     return record
+
+
+def edited_since_import(article: Article) -> bool | None:
+    """Tell whether the story changed since its import; None if never imported."""
+    imported = article.imported_version
+    if imported is None or imported == marked(article.version, None):
+        return None
+    return imported != article.version
+
+
+def marked(version: uuid.UUID, edited: bool | None) -> uuid.UUID:
+    """Return the ``imported_version`` that records ``edited`` for ``version``."""
+    if edited is False:
+        return version
+    return uuid.uuid5(EDITED_MARK if edited else NEVER_IMPORTED_MARK, str(version))
+
+
+def as_imported(article: Article) -> bool:
+    """Tell whether the story is as an import left it: nobody saved it since.
+
+    Written by a format import (``imported_version`` is its token) or restored
+    from this format (a mark derived from its token). A story made here and never
+    imported counts as changed: replacing it would lose an editor's work.
+    """
+    imported = article.imported_version
+    return imported is not None and imported in (
+        article.version,
+        marked(article.version, True),
+        marked(article.version, None),
+    )
 
 
 def story_key(record: Record) -> str:

@@ -16,8 +16,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.interchange.batch import FileOutcome, import_sources, iter_sources
 
-OUTCOMES = ("created", "updated", "unchanged", "conflict", "failed")
+OUTCOMES = ("created", "updated", "unchanged", "conflict", "skipped", "failed")
 SUMMARY_LABELS = {"conflict": "conflicts"}
+# Older versions arriving late are rare: counted in the summary only when seen.
+RARE_OUTCOMES = {"skipped"}
 CHUNKS = re.compile(r"\s+|\S+")
 DIFF_CONTEXT = 6  # tokens: three words and their spaces
 DIFF_MAX = 400
@@ -32,7 +34,9 @@ class Command(BaseCommand):
         "Each file is imported in its own transaction. A story keeps its identity "
         "across files: the document's own (ninjs uri, NITF doc-id, NewsML-G2 guid) "
         "or, for plain text, its path relative to the folder or archive given, so "
-        "importing again updates the same story. A story an editor changed since "
+        "importing again updates the same story; plain text whose words were imported "
+        "before, under any file name, is that story again. A document older than the "
+        "version imported last is skipped. A story an editor changed since "
         "its last import is reported as a conflict and left alone, unless "
         "--overwrite. Exits non-zero if any file failed (and, with --strict, if "
         "any story was in conflict)."
@@ -121,7 +125,9 @@ class Command(BaseCommand):
         if options["verbosity"] < 1:
             return
         line = f"{result.outcome} {result.name} -> {result.headline}"
-        if result.outcome == "conflict":
+        if result.outcome in ("conflict", "skipped") or (
+            result.outcome == "unchanged" and result.reason.startswith("same text as")
+        ):
             line += f" ({result.reason})"
         self.stdout.write(line)
         if options["dry_run"] or result.outcome == "conflict":
@@ -139,6 +145,7 @@ class Command(BaseCommand):
         summary = ", ".join(
             f"{SUMMARY_LABELS.get(outcome, outcome)} {counts[outcome]}"
             for outcome in OUTCOMES
+            if counts[outcome] or outcome not in RARE_OUTCOMES
         )
         self.stdout.write(("Dry run: " if options["dry_run"] else "") + summary)
         problems = []
