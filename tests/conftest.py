@@ -7,6 +7,7 @@ SHARED = Path(
     os.environ.get("NEWSROOM_SHARED", Path(__file__).resolve().parents[2] / "shared")
 )
 SEED = SHARED / "samples" / "seed" / "000_0d1dbcd964e78a06.txt"
+QUERY_COUNTERS = {"django_assert_num_queries", "django_assert_max_num_queries"}
 
 
 @pytest.fixture
@@ -39,3 +40,23 @@ def test_settings(settings, tmp_path):
     }
     settings.STORAGES = storages
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache(request, settings):
+    """Start each test with an empty cache of this process (runs may share a disk).
+
+    A test that counts queries measures the views, so the page cache is off for it
+    unless it turns it on: tests/test_query_budgets.py measures pages with it.
+    """
+    if QUERY_COUNTERS & set(request.fixturenames):
+        settings.PAGE_CACHE = False
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()

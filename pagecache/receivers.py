@@ -1,0 +1,110 @@
+"""What of the newsroom's content readers see, and when it changes.
+
+Every save or deletion of something a public page can show invalidates ``content``
+(and the story's own tag): story, bylines, photos in it, corrections, tags, a
+photo's caption or credit, a section, an author. Bulk actions, revision restores and
+the importer all save through the models, so these receivers see every write path.
+A story that is a draft or in review before and after a save shows nowhere public:
+saving it invalidates nothing, so a busy newsroom's drafts leave the cache warm.
+"""
+
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Min, Q
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+
+from articles.models import (
+    Article,
+    ArticlePhoto,
+    Author,
+    Byline,
+    Correction,
+    Photo,
+    Section,
+)
+
+from .tags import invalidate, invalidate_on_commit
+
+HIDDEN_STATES = {Article.Status.DRAFT, Article.Status.REVIEW}
+
+
+def changed(*tags: str, raw: bool = False) -> None:
+    """Invalidate now and at commit; a fixture load's raw saves once, at commit."""
+    (invalidate_on_commit if raw else invalidate)(*tags)
+
+
+def story_changed(article_id: int | None, raw: bool = False) -> None:
+    if article_id is None:
+        changed("content", raw=raw)
+    else:
+        changed("content", f"article:{article_id}", raw=raw)
+
+
+@receiver(pre_save, sender=Article)
+def note_whether_public_before(sender, instance: Article, **kwargs) -> None:
+    """Ask the database, not the instance: a restore builds its copy afresh."""
+    if kwargs.get("raw"):
+        instance._pagecache_was_public = True  # a fixture load: assume it was shown
+        return
+    instance._pagecache_was_public = (
+        instance.pk is not None
+        and instance.status in HIDDEN_STATES
+        and Article.objects.filter(pk=instance.pk)
+        .exclude(status__in=HIDDEN_STATES)
+        .exists()
+    )
+
+
+@receiver(post_save, sender=Article)
+def article_saved(sender, instance: Article, **kwargs) -> None:
+    was_public = getattr(instance, "_pagecache_was_public", True)
+    if instance.status not in HIDDEN_STATES or was_public:
+        story_changed(instance.pk, raw=kwargs.get("raw", False))
+
+
+@receiver(post_delete, sender=Article)
+def article_deleted(sender, instance: Article, **kwargs) -> None:
+    if instance.status not in HIDDEN_STATES:
+        story_changed(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=Byline)
+@receiver([post_save, post_delete], sender=ArticlePhoto)
+@receiver([post_save, post_delete], sender=Correction)
+def story_part_changed(sender, instance, **kwargs) -> None:
+    story_changed(instance.article_id, raw=kwargs.get("raw", False))
+
+
+@receiver([post_save, post_delete], sender=TaggedItem)
+def story_tags_changed(sender, instance: TaggedItem, **kwargs) -> None:
+    is_story = instance.content_type_id == ContentType.objects.get_for_model(Article).pk
+    story_changed(instance.object_id if is_story else None, kwargs.get("raw", False))
+
+
+@receiver(post_save, sender=Photo)
+def photo_saved(sender, instance: Photo, created: bool, **kwargs) -> None:
+    """A new photo is in no story yet; an edited one may be in many."""
+    if not created:
+        changed("content", raw=kwargs.get("raw", False))
+
+
+@receiver(post_delete, sender=Photo)
+@receiver([post_save, post_delete], sender=Tag)
+@receiver([post_save, post_delete], sender=Section)
+@receiver([post_save, post_delete], sender=Author)
+def shown_everywhere_changed(sender, **kwargs) -> None:
+    changed("content", raw=kwargs.get("raw", False))
+
+
+def next_scheduled_story() -> datetime | None:
+    """Return when the next scheduled story goes live or embargo lifts (one query)."""
+    now = timezone.now()
+    upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
+        publication=Min("published_at", filter=Q(published_at__gt=now)),
+        embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+    )
+    return min((moment for moment in upcoming.values() if moment), default=None)
