@@ -6,14 +6,14 @@ from django.contrib import admin, messages
 from django.db.models import Prefetch, QuerySet
 from django.forms import BaseInlineFormSet, ValidationError
 from django.http import Http404, HttpRequest, HttpResponseRedirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
 from photos.admin import thumbnail
 
-from . import presence, preview, workflow
+from . import presence, preview, translations, workflow
 from .admin_actions import (
     ArticleActionForm,
     publish_now,
@@ -111,6 +111,10 @@ class CorrectionInline(admin.StackedInline):
     fields = ["text", "created_at"]
 
 
+def admin_url(article: Article) -> str:
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
 @admin.register(Article)
 class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
     form = ArticleAdminForm
@@ -121,13 +125,13 @@ class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
     list_select_related = ["section"]
     search_fields = ["headline", "standfirst", "body"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "translation_of"]
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [BylineInline, ArticlePhotoInline, CorrectionInline]
     readonly_fields = [
         "preview_link", "updated_significantly_at", "created_by",
         "date_found_in_text", "source_id", "source_text", "created_at", "updated_at",
-        "tag_suggestions",
+        "tag_suggestions", "language_versions", "live_started_at", "live_ended_at",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
@@ -142,6 +146,8 @@ class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
                     "section",
                     "tags",
                     "language",
+                    "translation_of",
+                    "language_versions",
                     "significant_update",
                     "updated_significantly_at",
                     "preview_link",
@@ -149,6 +155,14 @@ class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
                 ]
             },
         ),  # fmt: skip
+        (
+            "Live coverage",
+            {
+                "fields": ["is_live", "live_started_at", "live_ended_at"],
+                "description": "Editors open and close it; reporters add entries "
+                "under Live coverage → Live entries while it is open.",
+            },
+        ),
         (
             "Import",
             {
@@ -216,6 +230,8 @@ class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
     ) -> None:
         old_status = form.initial.get("status") if change else None
         workflow.check_status_change(request.user, old_status, obj.status)
+        was_live = bool(form.initial.get("is_live")) if change else False
+        workflow.check_live_change(request.user, was_live, obj.is_live)
         if not change:
             obj.created_by = request.user
         if obj.status == Article.Status.PUBLISHED and old_status != obj.status:
@@ -278,6 +294,16 @@ class ArticleAdmin(RevisionAdminMixin, VersionAdmin):
             preview.preview_url(article),
             f"{expires:%d %b %Y %H:%M}",
         )
+
+    @admin.display(description="other languages")
+    def language_versions(self, article: Article) -> str:
+        versions = translations.all_versions(article) if article.pk else []
+        links = format_html_join(
+            ", ",
+            '<a href="{}" lang="{}">{}</a> ({})',
+            ((admin_url(v), v.language, v.headline, v.language) for v in versions),
+        )
+        return links or "none"
 
     @admin.display(description="suggested tags")
     def tag_suggestions(self, article: Article) -> str:

@@ -144,6 +144,8 @@ class RevisionAdminMixin:
         # A reporter must not publish, unpublish or rewrite a public story this way:
         # from or to published/withdrawn needs articles.publish_article.
         workflow.check_status_change(request.user, obj.status, status)
+        was_live = version.field_dict.get("is_live", obj.is_live)
+        workflow.check_live_change(request.user, obj.is_live, bool(was_live))
         article = restore(version, user=request.user)
         comment = self.versions(object_id)[0].revision.comment
         self.log_change(request, article, comment)

@@ -10,7 +10,8 @@ import logging
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import Feed, add_domain
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -28,6 +29,7 @@ from photos.renditions import (
 )
 
 from .models import Article, Author, Section
+from .translations import language_name
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +206,36 @@ class AuthorFeed(SubjectFeed):
         return f"The latest published stories by {obj}."
 
 
+class LanguageFeed(ArticleFeed):
+    """The latest stories in one language ("en" also takes "en-GB")."""
+
+    def get_object(self, request, code: str) -> str:
+        if not Article.objects.published().filter(in_language(code)).exists():
+            raise Http404(f"No published story in {code!r}.")
+        return code
+
+    def stories(self, obj: str) -> QuerySet[Article]:
+        return super().stories(obj).filter(in_language(obj))
+
+    def title(self, obj: str) -> str:
+        return f"{settings.SITE_NAME}: {language_name(obj)}"
+
+    def link(self, obj: str) -> str:
+        return reverse("articles:home")
+
+    def description(self, obj: str) -> str:
+        return f"The latest published stories in {language_name(obj)} ({obj})."
+
+    def get_feed(self, obj: str, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["language"] = obj
+        return feed
+
+
+def in_language(code: str) -> Q:
+    return Q(language__iexact=code) | Q(language__istartswith=f"{code}-")
+
+
 class LatestArticlesAtomFeed(AtomFeedMixin, LatestArticlesFeed):
     pass
 
@@ -217,4 +249,8 @@ class TagAtomFeed(AtomFeedMixin, TagFeed):
 
 
 class AuthorAtomFeed(AtomFeedMixin, AuthorFeed):
+    pass
+
+
+class LanguageAtomFeed(AtomFeedMixin, LanguageFeed):
     pass

@@ -9,7 +9,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from .models import Article
-from .workflow import allowed_statuses
+from .workflow import allowed_statuses, can_publish
 
 CONFLICT_FIELDS = [
     "headline", "kicker", "standfirst", "body", "status", "published_at",
@@ -56,6 +56,11 @@ class ArticleAdminForm(forms.ModelForm):
             # crafted value (ArticleAdmin.save_model) and answers 403.
             allowed = set(allowed_statuses(self.user)) | {self.instance.status}
             status.widget.choices = [c for c in status.choices if c[0] in allowed]
+        live = self.fields.get("is_live")
+        if live is not None and hasattr(self, "user") and not can_publish(self.user):
+            # Only editors open and close live coverage; a disabled field keeps the
+            # story's value whatever is posted (save_model checks it again).
+            live.disabled = True
 
     def clean(self) -> dict:
         cleaned = super().clean()

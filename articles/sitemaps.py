@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import DateTimeField, Max, OuterRef, QuerySet, Subquery
+from django.db.models import DateTimeField, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,10 +27,26 @@ NEWS_LIMIT = 1000
 
 class StorySitemap(Sitemap):
     def items(self) -> QuerySet[Article]:
-        return Article.objects.published().only("slug", "published_at", "updated_at")
+        return Article.objects.published().only(
+            "slug", "published_at", "updated_at", "language", "translation_of"
+        )
 
     def lastmod(self, item: Article):
         return item.updated_at
+
+    def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
+        """Give each translated story its language alternates (``xhtml:link``)."""
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        groups = translation_groups([url["item"] for url in urls])
+        for url in urls:
+            item = url["item"]
+            versions = groups.get(item.translation_of_id or item.pk, [])
+            url["alternates"] = [
+                {"lang_code": v.language, "location": origin + v.get_absolute_url()}
+                for v in versions
+            ]
+        return urls
 
     def get_latest_lastmod(self):
         """Ask the database, rather than loading every story, for the index."""
@@ -49,7 +65,14 @@ class NewsSitemap(StorySitemap):
             super()
             .items()
             .filter(published_at__gte=since)
-            .only("slug", "published_at", "updated_at", "headline", "language")
+            .only(
+                "slug",
+                "published_at",
+                "updated_at",
+                "headline",
+                "language",
+                "translation_of",
+            )
         )
 
     def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
@@ -63,6 +86,22 @@ class NewsSitemap(StorySitemap):
                 "title": article.headline,
             }
         return urls
+
+
+def translation_groups(stories: list[Article]) -> dict[int, list[Article]]:
+    """Published language versions by group, for groups with two or more (1 query)."""
+    roots = {story.translation_of_id for story in stories if story.translation_of_id}
+    roots |= {story.pk for story in stories}
+    versions = (
+        Article.objects.published()
+        .filter(Q(pk__in=roots) | Q(translation_of__in=roots))
+        .only("slug", "published_at", "language", "translation_of")
+        .order_by("language", "pk")
+    )
+    groups: dict[int, list[Article]] = {}
+    for version in versions:
+        groups.setdefault(version.translation_of_id or version.pk, []).append(version)
+    return {root: group for root, group in groups.items() if len(group) > 1}
 
 
 def news_language(code: str) -> str:

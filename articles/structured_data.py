@@ -53,13 +53,15 @@ class SharedImage:
 
 def story_metadata(article: Article, request: HttpRequest) -> dict:
     """Return everything a story page's <head> says about the story, ready to print."""
+    # Imported here because live's structured data builds on this module.
+    from live.structured_data import as_live_blog_posting
+
     canonical_url = request.build_absolute_uri(article.get_absolute_url())
     images = shared_images(article, request)
+    story = news_article(article, request, canonical_url=canonical_url, images=images)
     return {
         "canonical_url": canonical_url,
-        "json_ld": json_ld_script(
-            news_article(article, request, canonical_url=canonical_url, images=images)
-        ),
+        "json_ld": json_ld_script(as_live_blog_posting(story, article, request)),
         "open_graph": open_graph(article, canonical_url=canonical_url, images=images),
         "twitter": twitter_card(article, images=images),
     }

@@ -48,6 +48,12 @@ def check_status_change(user: User, old: str | None, new: str) -> None:
         )
 
 
+def check_live_change(user: User, was_live: bool, is_live: bool) -> None:
+    """Refuse opening or closing live coverage to anyone but an editor (a 403)."""
+    if was_live != is_live and not can_publish(user):
+        raise PermissionDenied("Only editors can open or close live coverage.")
+
+
 def publication_time_on_publish(
     article: Article, old_status: str | None, *, chosen: bool
 ) -> datetime:

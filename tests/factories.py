@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article, ArticlePhoto, Author, Byline, Photo, Section
+from live.models import LiveEntry
 
 _seq = count(1)
 
@@ -64,3 +65,11 @@ def make_user(
     return User.objects.create_user(
         username, f"{username}@example.org", password, is_staff=True
     )
+
+
+def make_live_entry(article: Article, **fields) -> LiveEntry:
+    n = next(_seq)
+    fields.setdefault("body", f"Entry {n}: what happened.")
+    if "author" not in fields:
+        fields["author"] = make_author()
+    return LiveEntry.objects.create(article=article, **fields)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article, Author, Section
 from tests import images
-from tests.factories import make_photo
+from tests.factories import make_live_entry, make_photo
 
 
 def build_reader_pages() -> dict[str, str]:
@@ -24,12 +24,23 @@ def build_reader_pages() -> dict[str, str]:
     photo.width, photo.height = 1600, 900
     photo.save()
     pictured.article_photos.create(photo=photo, is_lead=True)
+    live = Article.objects.get(source_id="plain:tram-line-consultation.txt")
+    live.is_live = True
+    live.save()
+    reporter = Author.objects.get(slug="maria-lindqvist")
+    make_live_entry(live, author=reporter, body="The consultation opens at 9.")
+    make_live_entry(
+        live, author=reporter, title="First objections", is_key_moment=True,
+        body="Residents of Mill Street object.\n\nThe council will answer.",
+        photo=photo, photo_caption="Residents at the meeting",
+    )  # fmt: skip
     tag = seed.tags.first()
     return {
         "home": reverse("articles:home"),
         "story": seed.get_absolute_url(),
         "story-arabic": arabic.get_absolute_url(),
         "story-photo": pictured.get_absolute_url(),
+        "story-live": live.get_absolute_url(),
         "section": Section.objects.get(slug="world").get_absolute_url(),
         "tag": reverse("articles:tag", args=[tag.slug]),
         "author": Author.objects.get(slug="maria-lindqvist").get_absolute_url(),

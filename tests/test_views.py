@@ -112,7 +112,7 @@ def test_article_page_costs_the_same_queries_however_rich_the_story(
         Correction.objects.create(article=big, text="Fixed.")
     client.get(small.get_absolute_url())  # warm the content-type cache
     # Story, bylines, photos, tags, corrections, navigation; related; section's latest.
-    with django_assert_max_num_queries(8) as small_queries:
+    with django_assert_max_num_queries(9) as small_queries:
         assert client.get(small.get_absolute_url()).status_code == 200
     with django_assert_num_queries(len(small_queries)):
         assert client.get(big.get_absolute_url()).status_code == 200

@@ -49,9 +49,29 @@ class Command(BaseCommand):
                 continue
             self.load_story(path, source_id, story)
             loaded += 1
+        linked = self.link_translations(manifest["stories"])
         self.stdout.write(
-            f"Demo content: {loaded} stories loaded, {kept} already present."
+            f"Demo content: {loaded} stories loaded, {kept} already present, "
+            f"{linked} translations linked."
         )
+
+    def link_translations(self, stories: list[dict]) -> int:
+        """Link each translation to its original once both are in the database."""
+        linked = 0
+        for story in stories:
+            if "translation_of" not in story:
+                continue
+            path = story["path"]
+            translation = Article.objects.filter(
+                source_id=f"plain:{Path(path).name}", translation_of__isnull=True
+            ).first()
+            original = Article.objects.filter(source_id=story["translation_of"]).first()
+            if translation and original:
+                translation.translation_of = original
+                translation.full_clean()
+                translation.save(update_fields=["translation_of"])
+                linked += 1
+        return linked
 
     @transaction.atomic
     def load_story(self, path: Path, source_id: str, story: dict) -> None:

@@ -1,0 +1,1 @@
+"""Live coverage: timestamped entries on a story while events unfold."""
