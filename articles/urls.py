@@ -1,5 +1,7 @@
 from django.urls import path, re_path
 
+from live import views as live_views
+
 from . import api, feeds, search, sitemaps, views
 
 app_name = "articles"
@@ -10,6 +12,11 @@ urlpatterns = [
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[^/]+)/$",
         views.ArticleDetailView.as_view(),
         name="detail",
+    ),
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[^/]+)/entries\.json$",
+        live_views.entries_json,
+        name="live_entries",
     ),
     # Date archives: anchored patterns, so /2026/11/24/ and a story below it differ.
     re_path(
@@ -27,6 +34,12 @@ urlpatterns = [
     path("search/", search.SearchView.as_view(), name="search"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed"),
     path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("feeds/language/<slug:code>/", feeds.LanguageFeed(), name="language_feed"),
+    path(
+        "feeds/language/<slug:code>/atom/",
+        feeds.LanguageAtomFeed(),
+        name="language_feed_atom",
+    ),
     path("section/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
     path(
         "section/<slug:slug>/feed/atom/",

@@ -17,9 +17,13 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
+from fronts.mixins import FrontMixin
+from pagecache import depend_on
+
 from .models import Article, Author, Correction, Section
 from .preview import article_pk_from_token
 from .structured_data import story_metadata
+from .translations import language_feed_url, language_links
 
 
 class PublishedArticlesMixin:
@@ -29,7 +33,7 @@ class PublishedArticlesMixin:
         return Article.objects.published().with_relations()
 
 
-class HomeView(PublishedArticlesMixin, ListView):
+class HomeView(FrontMixin, PublishedArticlesMixin, ListView):
     template_name = "articles/home.html"
 
 
@@ -58,6 +62,8 @@ class StoryPageMixin:
             metadata=story_metadata(article, self.request),
             related=related,
             section_latest=list(alongside[: self.list_length]),
+            language_versions=language_links(article, self.request),
+            language_feed_url=language_feed_url(article),
             **kwargs,
         )
 
@@ -68,6 +74,11 @@ class ArticleDetailView(StoryPageMixin, DatedArticlesMixin, DateDetailView):
     def get_queryset(self) -> QuerySet[Article]:
         corrections = Prefetch("corrections", queryset=Correction.objects.all())
         return super().get_queryset().prefetch_related(corrections)
+
+    def get_object(self, queryset=None) -> Article:
+        article = super().get_object(queryset)
+        depend_on(self.request, f"article:{article.pk}")
+        return article
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
@@ -195,9 +206,13 @@ class FilteredListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(subject=self.subject, **kwargs)
 
 
-class SectionView(FilteredListView):
+class SectionView(FrontMixin, FilteredListView):
     model_for_filter = Section
     lookup = "section"
+    template_name = "fronts/section_front.html"
+
+    def get_front_section(self) -> Section:
+        return self.subject
 
 
 class TagView(FilteredListView):

@@ -5,30 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_photo_uid'),
+        ("articles", "0007_photo_uid"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='is_live',
-            field=models.BooleanField(default=False, help_text='Tick while events unfold: reporters add timestamped entries and readers see them arrive without reloading. Untick to end the coverage.', verbose_name='live coverage open'),
+            model_name="article",
+            name="is_live",
+            field=models.BooleanField(
+                default=False,
+                help_text="Tick while events unfold: reporters add timestamped entries and readers see them arrive without reloading. Untick to end the coverage.",
+                verbose_name="live coverage open",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='live_ended_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='live coverage ended'),
+            model_name="article",
+            name="live_ended_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="live coverage ended",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='live_started_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='live coverage started'),
+            model_name="article",
+            name="live_started_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="live coverage started",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='translation_of',
-            field=models.ForeignKey(blank=True, help_text='The original story this one translates. Every language version links to all the others, so readers and search engines find them.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='translations', to='articles.article', verbose_name='translation of'),
+            model_name="article",
+            name="translation_of",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The original story this one translates. Every language version links to all the others, so readers and search engines find them.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="translations",
+                to="articles.article",
+                verbose_name="translation of",
+            ),
         ),
     ]

@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0008_live_and_translations'),
+        ("articles", "0008_live_and_translations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='imported_source_version',
-            field=models.CharField(blank=True, editable=False, help_text="The document's own version (NewsML version, ninjs version, NITF revision or content hash) last imported, so an older copy arriving later never replaces a newer one.", max_length=100, verbose_name='source version at the last import'),
+            model_name="article",
+            name="imported_source_version",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="The document's own version (NewsML version, ninjs version, NITF revision or content hash) last imported, so an older copy arriving later never replaces a newer one.",
+                max_length=100,
+                verbose_name="source version at the last import",
+            ),
         ),
     ]

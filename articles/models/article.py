@@ -1,17 +1,12 @@
-"""The newsroom's content: sections, authors, photos, articles, bylines, corrections.
-
-Publication rules live on ``ArticleQuerySet.published()``: every public view, feed and
-sitemap starts from it, so a draft can never leak through a forgotten filter.
-"""
+"""The story itself, its version token against lost updates, and its text rules."""
 
 import uuid
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q, Value
 from django.urls import reverse
@@ -21,246 +16,11 @@ from django.utils.translation import get_language_info
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
-from .storage import originals_storage
+from .people import Author, Section
+from .querysets import NON_EMPTY_SOURCE_ID, ArticleQuerySet
 
-NON_EMPTY_SOURCE_ID = ~Q(source_id="")
-
-
-def original_storage():
-    """Uploaded originals keep camera and location data: they stay off public URLs."""
-    return originals_storage
-
-
-class SlugManager(models.Manager):
-    """Find rows by their slug, so fixtures and exports name them, not their ids."""
-
-    def get_by_natural_key(self, slug: str) -> models.Model:
-        return self.get(slug=slug)
-
-
-class PhotoManager(models.Manager):
-    def get_by_natural_key(self, uid: str) -> "Photo":
-        return self.get(uid=uid)
-
-
-class Section(models.Model):
-    name = models.CharField("name", max_length=100, unique=True)
-    slug = models.SlugField(
-        "slug", max_length=100, unique=True, help_text="Used in the section's address."
-    )
-    position = models.PositiveSmallIntegerField(
-        "position",
-        default=0,
-        help_text="Sections are listed in this order in the site's navigation.",
-    )
-
-    objects = SlugManager()
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"slug": self.slug})
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
-
-class Author(models.Model):
-    name = models.CharField("name", max_length=200)
-    slug = models.SlugField("slug", max_length=200, unique=True, allow_unicode=True)
-    job_title = models.CharField(
-        "job title",
-        max_length=200,
-        blank=True,
-        help_text="For example “Middle East correspondent”.",
-    )
-    bio = models.TextField(
-        "short bio",
-        blank=True,
-        help_text="Two or three sentences, shown on the author's page.",
-    )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="author",
-        help_text="The login account of this author, if they have one.",
-    )
-
-    objects = SlugManager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:author", kwargs={"slug": self.slug})
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
-
-class Photo(models.Model):
-    image = models.ImageField(
-        "image",
-        upload_to="photos/%Y/%m/",
-        storage=original_storage,
-        blank=True,
-        help_text=(
-            "JPEG, PNG, WebP or GIF. The original stays private to the admin; "
-            "readers get resized copies without location or camera data. May stay "
-            "empty when a caption arrived without its picture: attach it later."
-        ),
-    )
-    caption = models.TextField(
-        "caption",
-        blank=True,
-        help_text="What the picture shows, as readers will see it.",
-    )
-    credit = models.CharField(
-        "credit",
-        max_length=200,
-        blank=True,
-        help_text="Photographer and/or agency, e.g. “John Smith/AFP”.",
-    )
-    alt_text = models.CharField(
-        "alt text",
-        max_length=500,
-        blank=True,
-        help_text=(
-            "Describes the picture for people who cannot see it. Required "
-            "for every image."
-        ),
-    )
-    copyright = models.CharField(
-        "copyright",
-        max_length=300,
-        blank=True,
-        help_text="Copyright notice, e.g. “© 2026 AFP”. Filled from the file if empty.",
-    )
-    focal_x = models.FloatField(
-        "focal point x",
-        default=0.5,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="0 is the left edge, 1 the right: crops keep this point in view.",
-    )
-    focal_y = models.FloatField(
-        "focal point y",
-        default=0.5,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="0 is the top edge, 1 the bottom.",
-    )
-    original_filename = models.CharField(
-        "file name", max_length=255, blank=True, editable=False
-    )
-    embedded_metadata = models.JSONField(
-        "read from the file",
-        default=dict,
-        blank=True,
-        editable=False,
-        help_text="Caption, credit and copyright found inside the uploaded file.",
-    )
-    width = models.PositiveIntegerField("width", null=True, blank=True, editable=False)
-    height = models.PositiveIntegerField(
-        "height", null=True, blank=True, editable=False
-    )
-    source_id = models.CharField(
-        "import reference",
-        max_length=255,
-        blank=True,
-        editable=False,
-        help_text="Stable reference of the imported caption, so re-imports update it.",
-    )
-    uid = models.UUIDField(
-        "identifier",
-        default=uuid.uuid4,
-        unique=True,
-        editable=False,
-        help_text="Names the photo in exports and fixtures, in every database.",
-    )
-    created_at = models.DateTimeField("created", auto_now_add=True)
-
-    objects = PhotoManager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source_id"],
-                condition=NON_EMPTY_SOURCE_ID,
-                name="unique_photo_source_id",
-            )
-        ]
-
-    def __str__(self) -> str:
-        text = self.caption or self.alt_text or (self.image.name if self.image else "")
-        return (text[:77] + "…") if len(text) > 80 else (text or f"Photo {self.pk}")
-
-    def natural_key(self) -> tuple[str]:
-        return (str(self.uid),)
-
-
-class ArticleQuerySet(models.QuerySet):
-    def published(self) -> "ArticleQuerySet":
-        """Return the stories readers may see now.
-
-        A scheduled story (publication time ahead) or one under embargo becomes
-        visible by itself when its time comes: this query decides, no job runs.
-        """
-        now = timezone.now()
-        return self.filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
-            status=Article.Status.PUBLISHED,
-            published_at__lte=now,
-        )
-
-    def withdrawn(self) -> "ArticleQuerySet":
-        return self.filter(status=Article.Status.WITHDRAWN)
-
-    def related_to(self, article: "Article") -> "ArticleQuerySet":
-        """Return the other stories sharing tags with ``article``, most shared first.
-
-        One query: this story's tags are a subquery, and ``shared_tags`` counts the
-        matching tag rows of each candidate.
-        """
-        return (
-            self.exclude(pk=article.pk)
-            .filter(tagged_items__tag__in=article.tagged_items.values("tag_id"))
-            .annotate(shared_tags=models.Count("tagged_items"))
-            .order_by("-shared_tags", "-published_at", "-pk")
-        )
-
-    def in_section_of(self, article: "Article") -> "ArticleQuerySet":
-        """Return the other stories of ``article``'s section (all, without one)."""
-        others = self.exclude(pk=article.pk)
-        if article.section_id is None:
-            return others
-        return others.filter(section_id=article.section_id)
-
-    def with_relations(self) -> "ArticleQuerySet":
-        """Fetch what a story page or list renders, in a fixed number of queries
-        (and not the search index, which pages never show)."""
-        return (
-            self.defer("search_vector")
-            .select_related("section")
-            .prefetch_related(
-                models.Prefetch(
-                    "bylines", queryset=Byline.objects.select_related("author")
-                ),
-                models.Prefetch(
-                    "article_photos",
-                    queryset=ArticlePhoto.objects.select_related("photo"),
-                ),
-                "tags",
-            )
-        )
+if TYPE_CHECKING:
+    from .parts import ArticlePhoto
 
 
 class Article(models.Model):
@@ -477,6 +237,16 @@ class Article(models.Model):
                 name="unique_article_source_id",
             )
         ]
+        indexes = [
+            # published() newest first, on both databases. Led by the status that
+            # published() compares for equality: without ANALYZE statistics SQLite
+            # would otherwise prefer the status index and sort every published row.
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                condition=Q(status="published"),
+                name="article_published_newest",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.headline
@@ -502,7 +272,7 @@ class Article(models.Model):
             self.version = new_version
             super().save(*args, **kwargs)
             # Imported here because articles.search builds on this module.
-            from .search import refresh_search_vector
+            from ..search import refresh_search_vector
 
             refresh_search_vector(self, update_fields=kwargs.get("update_fields"))
 
@@ -517,6 +287,11 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def clean(self) -> None:
+        from ..translations import check_translation_link
+
+        check_translation_link(self)
 
     @property
     def is_published(self) -> bool:
@@ -593,121 +368,3 @@ def split_paragraphs(text: str) -> list[str]:
     """Split plain text into paragraphs at blank lines, keeping their order."""
     blocks = normalise_newlines(text).split("\n\n")
     return [block.strip() for block in blocks if block.strip()]
-
-
-class Byline(models.Model):
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="bylines"
-    )
-    author = models.ForeignKey(
-        Author, on_delete=models.PROTECT, related_name="bylines", verbose_name="author"
-    )
-    role = models.CharField(
-        "role",
-        max_length=100,
-        default="By",
-        help_text="Shown before the name: “By”, “Additional reporting by”…",
-    )
-    position = models.PositiveSmallIntegerField("position", default=0)
-
-    class Meta:
-        ordering = ["position", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.role} {self.author}"
-
-
-class ArticlePhoto(models.Model):
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="article_photos"
-    )
-    photo = models.ForeignKey(
-        Photo, on_delete=models.PROTECT, related_name="uses", verbose_name="photo"
-    )
-    position = models.PositiveSmallIntegerField("position", default=0)
-    caption_override = models.TextField(
-        "caption for this story",
-        blank=True,
-        help_text="Leave empty to use the photo's own caption.",
-    )
-    is_lead = models.BooleanField(
-        "lead photo",
-        default=False,
-        help_text="Shown at the top of the story and in lists.",
-    )
-
-    class Meta:
-        ordering = ["position", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "photo"], name="unique_photo_per_article"
-            )
-        ]
-        verbose_name = "photo in story"
-        verbose_name_plural = "photos in story"
-
-    def __str__(self) -> str:
-        return str(self.photo)
-
-    @property
-    def caption(self) -> str:
-        return self.caption_override or self.photo.caption
-
-
-class Correction(models.Model):
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="corrections"
-    )
-    text = models.TextField(
-        "correction",
-        help_text="What was wrong and what is right; shown under the story.",
-    )
-    created_at = models.DateTimeField("time", default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.text[:80]
-
-
-class EditPresence(models.Model):
-    """Who has a story open in the admin, so a second editor is warned in time."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    opened_at = models.DateTimeField(default=timezone.now)
-    seen_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "user"], name="one_presence_per_editor"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} on {self.article}"
-
-
-# Revisions: a story's version carries its bylines, photos (with their captions),
-# corrections and tags. `version` is left out so a restore gets a fresh one, and
-# `imported_version` so that a restore counts as a change made since the import.
-reversion.register(Photo)
-reversion.register(Byline)
-reversion.register(ArticlePhoto, follow=["photo"])
-reversion.register(Correction)
-reversion.register(TaggedItem)
-reversion.register(
-    Article,
-    exclude=["version", "imported_version", "search_vector"],
-    follow=["bylines", "article_photos", "corrections", "tagged_items"],
-)
-
-# Fixtures: sections, authors and photos travel by natural key; stories keep their
-# ids, because a tagged item points at its story by id only. taggit keys a tagged
-# item on that id alone, so loaddata of a --natural-primary dump would fold all the
-# tags of a story into one row: key it on the three columns its constraint names.
-TaggedItem.natural_key_fields = ["content_type_id", "object_id", "tag_id"]
