@@ -80,6 +80,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a stored page already carries the headers the middleware below added
+    # (security, CSP, validators), so a hit replays them and skips everything else.
+    # Signed-in users and every write pass straight through (docs/caching.md).
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -87,8 +91,6 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous readers' GETs read from the replica, if any; before anything reads.
     "newsroom.routers.ReplicaReadsMiddleware",
-    # Before sessions and auth: a cached page costs no query (docs/caching.md).
-    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

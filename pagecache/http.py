@@ -7,13 +7,14 @@ their pages show editing links and must never land in a shared cache.
 """
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import (
+    get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
     set_response_etag,
 )
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 CACHEABLE_STATUSES = {200, 404, 410}
 REFUSING_DIRECTIVES = ("private", "no-store", "no-cache")
@@ -46,6 +47,18 @@ def add_validators(response: HttpResponse, *, last_modified: int) -> None:
         set_response_etag(response)
     if not response.has_header("Last-Modified"):
         response.headers["Last-Modified"] = http_date(last_modified)
+
+
+def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Answer ``If-None-Match``/``If-Modified-Since`` for a stored page (as
+    ``ConditionalGetMiddleware`` does for computed ones): 304 when unchanged."""
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=last_modified,
+        response=response,
+    )
 
 
 def is_storable(response: HttpResponse) -> bool:

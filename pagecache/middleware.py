@@ -1,8 +1,9 @@
 """Serve anonymous readers' pages from the cache, and keep each page computed for them.
 
-Sits before sessions and authentication: a hit is answered without URL resolution
-or any database query. A stored page is served only while the versions of
-every tag it depended on are unchanged and the next scheduled change has not come.
+Sits first in the middleware: a hit is answered without URL resolution, sessions,
+or any database query, and answers conditional requests (304) itself. A stored page
+is served only while the versions of every tag it depended on are unchanged and the
+next scheduled change has not come.
 """
 
 import hashlib
@@ -59,7 +60,7 @@ class PageCacheMiddleware:
             response = rebuild(entry)
             http.mark_public(response, valid_until=entry["valid_until"], now=now)
             response["X-Page-Cache"] = "hit"
-            return response
+            return http.conditional(request, response)
         # Versions and the next change by time are read before the page is
         # computed: a write committed meanwhile changes the versions, and a moment
         # passed meanwhile ends the entry's life, so a page that raced either is
