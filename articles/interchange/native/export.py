@@ -5,10 +5,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import models
 from taggit.models import Tag
 
-from articles.models import Article, ArticlePhoto, Author, Byline, Photo, Section
+from articles.models import Article, Author, Photo, Section
 
 from .records import (
     FORMAT,
@@ -30,19 +29,8 @@ def export_native() -> bytes:
     stories = sorted(
         (
             article_record(article)
-            for article in Article.objects.select_related("section")
-            .prefetch_related(
-                models.Prefetch(
-                    "bylines", queryset=Byline.objects.select_related("author")
-                ),
-                models.Prefetch(
-                    "article_photos",
-                    queryset=ArticlePhoto.objects.select_related("photo"),
-                ),
-                "corrections",
-                "tags",
-            )
-            .defer("search_vector")
+            for article in Article.objects.with_relations()
+            .prefetch_related("corrections")
             .iterator(chunk_size=2000)
         ),
         key=lambda record: (record["published_at"], story_key(record)),
