@@ -203,6 +203,19 @@ def test_page_says_live_while_open_and_ended_once_an_editor_closes_it(client, st
     assert entries(client, story).json()["status"] == "ended"
 
 
+def test_coverage_words_are_in_the_site_language_inside_an_arabic_story(client):
+    arabic = make_article(headline="الهجوم في يومه الثالث", language="ar", is_live=True)
+    make_live_entry(arabic, body="تقدمت القوات نحو الحدود.", is_key_moment=True)
+    html = page(client, arabic)
+    assert html.xpath("//article")[0].get("dir") == "rtl"
+    for heading in ("live-heading", "key-moments-heading"):
+        node = html.get_element_by_id(heading)
+        assert (node.get("lang"), node.get("dir")) == ("en", "ltr")
+    entry = by_class(html, "live-entry")[0]
+    nearest = next(node for node in entry.iterancestors() if node.get("lang"))
+    assert nearest.get("lang") == "ar"
+
+
 def test_a_story_never_live_shows_no_coverage(client):
     html = page(client, make_article())
     assert not by_class(html, "live-coverage")

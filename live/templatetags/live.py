@@ -30,4 +30,6 @@ def live_coverage(context: template.Context, article) -> dict:
         "entries_url": entries_url(article),
         "since": since_token(timezone.now()),
         "poll_seconds": settings.LIVE_POLL_SECONDS,
+        # The coverage's own words are the site's; the entries are the story's.
+        "site_language": context.get("site_language", settings.LANGUAGE_CODE),
     }
