@@ -78,15 +78,18 @@ def has_replica() -> bool:
 def note_write() -> None:
     """Send readers to the primary for the replica's lag from now on (every process).
 
-    Called before each write; renewed every half lag while writes go on, so the
-    mark outlasts the commit that follows the last of them.
+    Called before each write; renewed every half lag while writes go on and held
+    for one and a half lags, so every write is covered for at least a lag.
     """
     global _marked_at
     now, lag = time.time(), settings.DATABASE_REPLICA_MAX_LAG
     if now - _marked_at < lag / 2:
         return
+    # Held for half a lag more than the lag: a write just before the next renewal
+    # is due is still covered for a whole lag after it.
+    until = now + 1.5 * lag
     try:
-        cache.set(RECENT_WRITE_KEY, now + lag, timeout=math.ceil(lag) + 1)
+        cache.set(RECENT_WRITE_KEY, until, timeout=math.ceil(1.5 * lag) + 1)
     except Exception:
         logger.warning("Cannot mark a write for the replica router", exc_info=True)
         return
