@@ -18,6 +18,7 @@ from django.views.generic import (
 from taggit.models import Tag
 
 from fronts.mixins import FrontMixin
+from live.coverage import has_coverage
 from pagecache import depend_on
 
 from .models import Article, Author, Correction, Section
@@ -77,7 +78,10 @@ class ArticleDetailView(StoryPageMixin, DatedArticlesMixin, DateDetailView):
 
     def get_object(self, queryset=None) -> Article:
         article = super().get_object(queryset)
-        depend_on(self.request, f"article:{article.pk}")
+        # Live entries invalidate only their story's tag; a story without coverage
+        # shows none, and any save of the story itself invalidates ``content``.
+        if has_coverage(article):
+            depend_on(self.request, f"article:{article.pk}")
         return article
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:

@@ -17,4 +17,4 @@ def fronts_changed(sender, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=Banner)
 def banner_changed(sender, **kwargs) -> None:
     forget_banner()
-    invalidate("banner")
+    invalidate("content")  # the banner is on every page, as all content is

@@ -25,16 +25,18 @@ def mark_public(
 ) -> None:
     """Let shared caches keep ``response`` until the next change by time, at most."""
     patch_vary_headers(response, ("Cookie",))
-    if response.has_header("Cache-Control"):
-        return
+    if not response.has_header("Cache-Control"):
+        response.headers["Cache-Control"] = public_cache_control(valid_until, now)
+
+
+def public_cache_control(valid_until: float | None, now: float) -> str:
+    """``public`` for ``PAGE_CACHE_MAX_AGE`` (and as long again while revalidating),
+    shortened to end at ``valid_until``, the next change by time."""
     max_age = settings.PAGE_CACHE_MAX_AGE
     seconds_left = None if valid_until is None else int(valid_until - now)
     if seconds_left is not None and seconds_left < 2 * max_age:
-        patch_cache_control(response, public=True, max_age=max(seconds_left, 0))
-    else:
-        patch_cache_control(
-            response, public=True, max_age=max_age, stale_while_revalidate=max_age
-        )
+        return f"public, max-age={max(seconds_left, 0)}"
+    return f"public, max-age={max_age}, stale-while-revalidate={max_age}"
 
 
 def mark_private(response: HttpResponse) -> None:

@@ -6,9 +6,7 @@ is served only while the versions of every tag it depended on are unchanged and 
 next scheduled change has not come.
 """
 
-import hashlib
 import math
-import time
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
@@ -16,18 +14,9 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from . import http, store
+from .lookup import Lookup, has_session_cookie, hit_headers, look_up, skipped_prefixes
 from .schedule import next_change
-from .tags import ALWAYS, keys_for, request_tags
-
-# Never cached: the admin, signed preview links, and photo renditions (files that
-# carry their own long-lived headers).
-SKIPPED_PREFIXES = ("/admin/", "/preview/", "/img/")
-
-
-def page_key(request: HttpRequest) -> str:
-    """Key a page by scheme, host, path and query string; GET and HEAD share it."""
-    address = request.build_absolute_uri().encode()
-    return f"pagecache:page:{hashlib.sha256(address).hexdigest()}"
+from .tags import keys_for, request_tags
 
 
 class PageCacheMiddleware:
@@ -35,38 +24,30 @@ class PageCacheMiddleware:
         if not settings.PAGE_CACHE:
             raise MiddlewareNotUsed("PAGE_CACHE is off.")
         self.get_response = get_response
-        served_elsewhere = (settings.STATIC_URL, settings.MEDIA_URL)
-        self.skipped = SKIPPED_PREFIXES + tuple(
-            "/" + url.lstrip("/") for url in served_elsewhere if url
-        )
+        self.skipped = skipped_prefixes()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or request.path_info.startswith(
             self.skipped
         ):
             return self.get_response(request)
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if has_session_cookie(request.META):
             response = self.get_response(request)
             http.mark_private(response)
             return response
         return self.serve_anonymous(request)
 
     def serve_anonymous(self, request: HttpRequest) -> HttpResponse:
-        key, always = page_key(request), keys_for(ALWAYS)
-        found = store.get_many([key, *always])
-        entry = found.get(key) if found else None
-        now = time.time()
-        if entry is not None and is_current(entry, found, now):
-            response = rebuild(entry)
-            http.mark_public(response, valid_until=entry["valid_until"], now=now)
-            response["X-Page-Cache"] = "hit"
-            return http.conditional(request, response)
+        lookup = look_up(request.META)
+        if lookup.is_hit():
+            return http.conditional(request, rebuild(lookup))
         # Versions and the next change by time are read before the page is
         # computed: a write committed meanwhile changes the versions, and a moment
         # passed meanwhile ends the entry's life, so a page that raced either is
         # stale on arrival, never served.
+        found = lookup.found
         request.pagecache_versions = (
-            None if found is None else store.versions_of(always, found)
+            None if found is None else store.versions_of(lookup.always, found)
         )
         try:
             moment = next_change()
@@ -77,36 +58,20 @@ class PageCacheMiddleware:
         if not http.is_storable(response):
             return response
         if request.pagecache_versions is not None and request.method == "GET":
-            keep(request, key, response, valid_until, entry, now)
+            keep(request, lookup, response, valid_until)
         response["X-Page-Cache"] = "miss"
-        http.mark_public(response, valid_until=valid_until, now=now)
+        http.mark_public(response, valid_until=valid_until, now=lookup.now)
         return response
-
-
-def is_current(entry: dict, found: dict, now: float) -> bool:
-    """Whether every tag version the entry saw is unchanged and its time not up."""
-    if entry["valid_until"] is not None and now >= entry["valid_until"]:
-        return False
-    versions = entry["versions"]
-    current = dict(found)
-    others = [key for key in versions if key not in current]
-    if others:
-        more = store.get_many(others)
-        if more is None:
-            return False
-        current.update(more)
-    return all(current.get(key) == version for key, version in versions.items())
 
 
 def keep(
     request: HttpRequest,
-    key: str,
+    lookup: Lookup,
     response: HttpResponse,
     valid_until: float | None,
-    previous: dict | None,
-    now: float,
 ) -> bool:
     """Store ``response`` with the tag versions read before it was computed."""
+    now, previous = lookup.now, lookup.entry
     timeout = store.ENTRY_LIFETIME
     if valid_until is not None:
         timeout = min(timeout, math.ceil(valid_until - now))
@@ -134,11 +99,12 @@ def keep(
         "valid_until": valid_until,
         "last_modified": last_modified,
     }
-    return store.set_entry(key, entry, timeout)
+    return store.set_entry(lookup.key, entry, timeout)
 
 
-def rebuild(entry: dict) -> HttpResponse:
+def rebuild(lookup: Lookup) -> HttpResponse:
+    entry = lookup.entry
     response = HttpResponse(entry["content"], status=entry["status"])
-    for name, value in entry["headers"]:
+    for name, value in hit_headers(entry, lookup.now):
         response.headers[name] = value
     return response

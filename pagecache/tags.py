@@ -6,9 +6,10 @@ a new token, so every page that showed it is recomputed on its next request, wit
 need to know which URLs those were.
 
 Standard tags: ``content`` (anything readers can see: stories, sections, authors,
-tags, photos, corrections), ``article:<pk>`` (one story's own page and its live
-entries), ``fronts`` (pinned slots on home and section fronts) and ``banner`` (the
-breaking-news line shown on every page).
+tags, photos, corrections, and the breaking-news banner shown on every page),
+``article:<pk>`` (the live entries on one story's page) and ``fronts`` (pinned slots
+on home and section fronts). Every page depends on ``content``, so a hit reads the
+page and one version, plus one for each other tag the page declared.
 """
 
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.http import HttpRequest
 
-ALWAYS = ("content", "banner")
+ALWAYS = ("content",)
 
 
 def tag_key(tag: str) -> str:

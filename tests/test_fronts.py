@@ -320,9 +320,9 @@ def test_pin_and_banner_changes_make_cached_pages_stale():
     pin.delete()
     assert version("fronts") != before
 
-    before = version("banner")
+    before = version("content")
     Banner.objects.create(text="Line", link="/")
-    assert version("banner") != before
+    assert version("content") != before
 
 
 def test_the_page_cache_knows_the_next_pin_start_end_and_banner_expiry():
