@@ -3,7 +3,6 @@
 from django.db.models import QuerySet
 
 from articles.models import Article, Section
-from pagecache import depend_on
 
 from .selection import arrange, pinned_stories
 
@@ -26,7 +25,6 @@ class FrontMixin:
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        depend_on(self.request, "fronts")
         stories = list(context["object_list"])
         page = context.get("page_obj")
         if page is not None and page.has_previous():

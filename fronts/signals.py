@@ -11,7 +11,9 @@ from .models import Banner, Pin
 
 @receiver([post_save, post_delete], sender=Pin)
 def fronts_changed(sender, **kwargs) -> None:
-    invalidate("fronts")
+    # Pins change a few times a day: recomputing every page then costs little,
+    # and a hit on the home page reads one version instead of two.
+    invalidate("content")
 
 
 @receiver([post_save, post_delete], sender=Banner)

@@ -17,6 +17,9 @@ from django.http.cookie import parse_cookie
 from . import http, store
 from .tags import ALWAYS, keys_for
 
+# Where the WSGI front leaves a lookup that missed, for the middleware to go on with.
+LOOKUP_KEY = "pagecache.lookup"
+
 # Never cached: the admin, signed preview links, and photo renditions (files that
 # carry their own long-lived headers).
 SKIPPED_PREFIXES = ("/admin/", "/preview/", "/img/")

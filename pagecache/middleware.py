@@ -14,7 +14,14 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from . import http, store
-from .lookup import Lookup, has_session_cookie, hit_headers, look_up, skipped_prefixes
+from .lookup import (
+    LOOKUP_KEY,
+    Lookup,
+    has_session_cookie,
+    hit_headers,
+    look_up,
+    skipped_prefixes,
+)
 from .schedule import next_change
 from .tags import keys_for, request_tags
 
@@ -38,7 +45,7 @@ class PageCacheMiddleware:
         return self.serve_anonymous(request)
 
     def serve_anonymous(self, request: HttpRequest) -> HttpResponse:
-        lookup = look_up(request.META)
+        lookup = request.META.pop(LOOKUP_KEY, None) or look_up(request.META)
         if lookup.is_hit():
             return http.conditional(request, rebuild(lookup))
         # Versions and the next change by time are read before the page is

@@ -6,10 +6,10 @@ a new token, so every page that showed it is recomputed on its next request, wit
 need to know which URLs those were.
 
 Standard tags: ``content`` (anything readers can see: stories, sections, authors,
-tags, photos, corrections, and the breaking-news banner shown on every page),
-``article:<pk>`` (the live entries on one story's page) and ``fronts`` (pinned slots
-on home and section fronts). Every page depends on ``content``, so a hit reads the
-page and one version, plus one for each other tag the page declared.
+tags, photos, corrections, pins on the fronts and the breaking-news banner) and
+``article:<pk>`` (the live entries on one story's page). Every page depends on
+``content``, so a hit reads the page and one version, plus one for each other tag
+the page declared.
 """
 
 from collections.abc import Iterable

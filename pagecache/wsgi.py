@@ -15,7 +15,13 @@ from typing import Any
 
 from django.conf import settings
 
-from .lookup import hit_headers, is_anonymous_read, look_up, skipped_prefixes
+from .lookup import (
+    LOOKUP_KEY,
+    hit_headers,
+    is_anonymous_read,
+    look_up,
+    skipped_prefixes,
+)
 
 logger = logging.getLogger("pagecache")
 
@@ -44,15 +50,19 @@ class CachedPages:
                 hit = lookup.is_hit()
             except Exception:  # never let the front break a page Django can serve
                 logger.exception("pagecache: the WSGI front failed; Django answers")
-                hit = False
+                return self.application(environ, start_response)
             if hit:
                 entry = lookup.entry
                 status = HTTPStatus(entry["status"])
-                headers = hit_headers(entry, lookup.now)
-                start_response(f"{status.value} {status.phrase}", headers)
-                if environ["REQUEST_METHOD"] == "HEAD":
-                    return [b""]
-                return [entry["content"]]
+                start_response(
+                    f"{status.value} {status.phrase}", hit_headers(entry, lookup.now)
+                )
+                return (
+                    [b""] if environ["REQUEST_METHOD"] == "HEAD" else [entry["content"]]
+                )
+            # The middleware computes the page from this lookup: the versions it
+            # read are the ones the page is stored with.
+            environ[LOOKUP_KEY] = lookup
         return self.application(environ, start_response)
 
     def may_answer(self, environ: dict[str, Any]) -> bool:

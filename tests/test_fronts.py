@@ -313,12 +313,12 @@ def test_pin_and_banner_changes_make_cached_pages_stale():
     def version(tag: str):
         return cache.get(tag_key(tag))
 
-    before = version("fronts")
+    before = version("content")
     pin = Pin.objects.create(article=story)
-    assert version("fronts") != before
-    before = version("fronts")
+    assert version("content") != before
+    before = version("content")
     pin.delete()
-    assert version("fronts") != before
+    assert version("content") != before
 
     before = version("content")
     Banner.objects.create(text="Line", link="/")

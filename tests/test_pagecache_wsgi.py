@@ -166,3 +166,22 @@ def test_with_the_page_cache_off_the_front_passes_everything(settings, story):
     url = story.get_absolute_url()
     Served(front, url)
     assert "X-Page-Cache" not in Served(front, url).headers
+
+
+def test_a_miss_in_front_is_computed_from_the_same_lookup(front, story, monkeypatch):
+    """The middleware goes on with the front's lookup: the page is read once."""
+    from pagecache import lookup as lookup_module
+
+    looked_up = []
+    real = lookup_module.look_up
+
+    def counting(environ):
+        looked_up.append(environ["PATH_INFO"])
+        return real(environ)
+
+    monkeypatch.setattr("pagecache.wsgi.look_up", counting)
+    monkeypatch.setattr("pagecache.middleware.look_up", counting)
+    url = story.get_absolute_url()
+    assert Served(front, url).headers["X-Page-Cache"] == "miss"
+    assert looked_up == [url]
+    assert Served(front, url).headers["X-Page-Cache"] == "hit"
