@@ -5,6 +5,8 @@ import sys
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.urls import reverse
 
 from pagecache import invalidate
@@ -43,6 +45,17 @@ class Served:
 
     def start_response(self, status: str, headers: list, exc_info=None) -> None:
         self.status, self.headers = status, dict(headers)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Let Django's handler run without closing the test's database connection at
+    each request's end, as Django's own test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
