@@ -20,6 +20,9 @@ from .tags import ALWAYS, keys_for
 # Where the WSGI front leaves a lookup that missed, for the middleware to go on with.
 LOOKUP_KEY = "pagecache.lookup"
 
+# The cache keys of the tags every page depends on.
+ALWAYS_KEYS = keys_for(ALWAYS)
+
 # Never cached: the admin, signed preview links, and photo renditions (files that
 # carry their own long-lived headers).
 SKIPPED_PREFIXES = ("/admin/", "/preview/", "/img/")
@@ -32,13 +35,16 @@ def skipped_prefixes() -> tuple[str, ...]:
     )
 
 
+def is_cacheable_read(environ: dict[str, Any], skipped: tuple[str, ...]) -> bool:
+    """A GET or HEAD of an address whose page may be cached."""
+    return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not environ.get(
+        "PATH_INFO", "/"
+    ).startswith(skipped)
+
+
 def is_anonymous_read(environ: dict[str, Any], skipped: tuple[str, ...]) -> bool:
     """A GET or HEAD of a cacheable address without a session cookie."""
-    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-        return False
-    if environ.get("PATH_INFO", "/").startswith(skipped):
-        return False
-    return not has_session_cookie(environ)
+    return is_cacheable_read(environ, skipped) and not has_session_cookie(environ)
 
 
 def has_session_cookie(environ: dict[str, Any]) -> bool:
@@ -67,7 +73,6 @@ def page_key(environ: dict[str, Any]) -> str:
 @dataclass
 class Lookup:
     key: str
-    always: list[str]  # the keys of the tags every page depends on
     found: dict[str, Any] | None  # None: the cache is away or cannot be trusted
     now: float
 
@@ -82,8 +87,8 @@ class Lookup:
 
 def look_up(environ: dict[str, Any]) -> Lookup:
     """Read the page stored for this address and the versions of ``ALWAYS``."""
-    key, always = page_key(environ), keys_for(ALWAYS)
-    return Lookup(key, always, store.get_many([key, *always]), time.time())
+    key = page_key(environ)
+    return Lookup(key, store.get_many([key, *ALWAYS_KEYS]), time.time())
 
 
 def is_current(entry: dict, found: dict, now: float) -> bool:

@@ -15,10 +15,11 @@ from django.http import HttpRequest, HttpResponse
 
 from . import http, store
 from .lookup import (
+    ALWAYS_KEYS,
     LOOKUP_KEY,
     Lookup,
-    has_session_cookie,
     hit_headers,
+    is_cacheable_read,
     look_up,
     skipped_prefixes,
 )
@@ -34,11 +35,9 @@ class PageCacheMiddleware:
         self.skipped = skipped_prefixes()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or request.path_info.startswith(
-            self.skipped
-        ):
+        if not is_cacheable_read(request.META, self.skipped):
             return self.get_response(request)
-        if has_session_cookie(request.META):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
             response = self.get_response(request)
             http.mark_private(response)
             return response
@@ -54,7 +53,7 @@ class PageCacheMiddleware:
         # stale on arrival, never served.
         found = lookup.found
         request.pagecache_versions = (
-            None if found is None else store.versions_of(lookup.always, found)
+            None if found is None else store.versions_of(ALWAYS_KEYS, found)
         )
         try:
             moment = next_change()

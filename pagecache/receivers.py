@@ -70,18 +70,6 @@ def article_deleted(sender, instance: Article, **kwargs) -> None:
         changed("content")
 
 
-@receiver([post_save, post_delete], sender=Byline)
-@receiver([post_save, post_delete], sender=ArticlePhoto)
-@receiver([post_save, post_delete], sender=Correction)
-def story_part_changed(sender, instance, **kwargs) -> None:
-    changed("content", raw=kwargs.get("raw", False))
-
-
-@receiver([post_save, post_delete], sender=TaggedItem)
-def story_tags_changed(sender, instance: TaggedItem, **kwargs) -> None:
-    changed("content", raw=kwargs.get("raw", False))
-
-
 @receiver(post_save, sender=Photo)
 def photo_saved(sender, instance: Photo, created: bool, **kwargs) -> None:
     """A new photo is in no story yet; an edited one may be in many."""
@@ -89,6 +77,10 @@ def photo_saved(sender, instance: Photo, created: bool, **kwargs) -> None:
         changed("content", raw=kwargs.get("raw", False))
 
 
+@receiver([post_save, post_delete], sender=Byline)
+@receiver([post_save, post_delete], sender=ArticlePhoto)
+@receiver([post_save, post_delete], sender=Correction)
+@receiver([post_save, post_delete], sender=TaggedItem)
 @receiver(post_delete, sender=Photo)
 @receiver([post_save, post_delete], sender=Tag)
 @receiver([post_save, post_delete], sender=Section)
