@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from pagecache.fragments import kept
+
 from .models import Section
 
 
@@ -9,5 +11,12 @@ def site(request: HttpRequest) -> dict:
     return {
         "site_name": settings.SITE_NAME,
         "site_language": settings.LANGUAGE_CODE,
-        "nav_sections": Section.objects.all,
+        "nav_sections": lambda: nav_sections(request),
     }
+
+
+def nav_sections(request: HttpRequest) -> list[Section]:
+    """The sections, kept until one of them or another shared object changes."""
+    return kept(
+        request, "nav-sections", (), ("library",), lambda: list(Section.objects.all())
+    )

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,10 +21,9 @@ from fronts.mixins import FrontMixin
 from live.coverage import has_coverage
 from pagecache import depend_on
 
-from .models import Article, Author, Correction, Section
+from .fragments import for_story_page, story_parts
+from .models import Article, Author, Section
 from .preview import article_pk_from_token
-from .structured_data import story_metadata
-from .translations import language_feed_url, language_links
 
 
 class PublishedArticlesMixin:
@@ -47,34 +46,21 @@ class DatedArticlesMixin(PublishedArticlesMixin):
 
 
 class StoryPageMixin:
-    """Give a story page its metadata and the stories listed under it."""
+    """Give a story page its parts (``articles.fragments``), each kept rendered."""
 
-    list_length = 4
+    preview = False
 
     def get_context_data(self, **kwargs) -> dict:
-        article = self.object
-        published = Article.objects.published()
-        # Two queries whatever the story; the section list repeats no related story.
-        related = list(published.related_to(article)[: self.list_length])
-        alongside = published.in_section_of(article).exclude(
-            pk__in=[story.pk for story in related]
-        )
-        return super().get_context_data(
-            metadata=story_metadata(article, self.request),
-            related=related,
-            section_latest=list(alongside[: self.list_length]),
-            language_versions=language_links(article, self.request),
-            language_feed_url=language_feed_url(article),
-            **kwargs,
-        )
+        parts = story_parts(self.object, self.request, preview=self.preview)
+        return super().get_context_data(parts=parts, preview=self.preview, **kwargs)
 
 
 class ArticleDetailView(StoryPageMixin, DatedArticlesMixin, DateDetailView):
+    model = Article  # else the date checks build the queryset a second time
     template_name = "articles/article_detail.html"
 
     def get_queryset(self) -> QuerySet[Article]:
-        corrections = Prefetch("corrections", queryset=Correction.objects.all())
-        return super().get_queryset().prefetch_related(corrections)
+        return for_story_page(Article.objects.published())
 
     def get_object(self, queryset=None) -> Article:
         article = super().get_object(queryset)
@@ -174,6 +160,7 @@ class PreviewView(StoryPageMixin, DetailView):
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    preview = True
 
     def get_object(self, queryset=None) -> Article:
         try:
@@ -182,9 +169,6 @@ class PreviewView(StoryPageMixin, DetailView):
             raise Http404("This preview link is invalid or has expired.") from error
         queryset = Article.objects.with_relations().prefetch_related("corrections")
         return get_object_or_404(queryset, pk=pk)
-
-    def get_context_data(self, **kwargs) -> dict:
-        return super().get_context_data(preview=True, **kwargs)
 
     def render_to_response(self, context, **response_kwargs) -> HttpResponse:
         response = super().render_to_response(context, **response_kwargs)

@@ -19,7 +19,13 @@ then ``--duration`` seconds measured, with ``--connections`` open connections.
   page cache off (``PAGE_CACHE=off``: every request runs the view) and on, with
   the cache ``make serve`` has by default (files shared by the workers). The
   column "cache" shows the ``X-Page-Cache`` answer to a check request made just
-  before: hit, or - when off.
+  before: hit, or - when off. With the page cache off, story pages are still
+  made from their kept parts (``pagecache.fragments``: the story's text and
+  metadata by its version, the lists by ``content``), as a page the page cache
+  cannot answer is in production.
+- **story (nothing kept)**: the story with the fragment cache off too
+  (``FRAGMENT_CACHE=off``): every part rendered from the database, as on a
+  story's first request.
 - **story (cached, Redis)**: the story again from a Redis cache (``REDIS_URL``,
   default redis://127.0.0.1:6379/0; this run's keys are deleted at the end), as
   when several machines share one cache.
@@ -183,6 +189,9 @@ def measure(wrk: str, pages: dict[str, str], args) -> list[tuple]:
     rows = []
     with server([*gunicorn, "--pythonpath", "bench", "floor:application"]):
         rows.append(("floor", "-", *load(wrk, "/", args)))
+    with server(gunicorn, PAGE_CACHE="off", FRAGMENT_CACHE="off"):
+        check(pages["story"])
+        rows.append(("story (nothing kept)", "-", *load(wrk, pages["story"], args)))
     for cache in ("off", "on"):
         with server(gunicorn, PAGE_CACHE=cache):
             for page, path in pages.items():

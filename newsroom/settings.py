@@ -181,6 +181,9 @@ else:
         }
     }
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# Rendered parts of story pages, kept by story version (pagecache/fragments.py):
+# what a page the page cache cannot answer is made from.
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
 # Seconds a CDN or browser may reuse a public page (and as long again while it
 # revalidates): what readers behind a CDN may lag behind an edit.
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "30"))

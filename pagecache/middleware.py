@@ -60,6 +60,9 @@ class PageCacheMiddleware:
         except DatabaseError:  # the view will say the database is away
             request.pagecache_versions, moment = None, None
         valid_until = moment.timestamp() if moment else None
+        if request.pagecache_versions is not None:
+            # The moment, and the versions it was read after.
+            request.pagecache_next_change = (moment, dict(request.pagecache_versions))
         response = self.get_response(request)
         if not http.is_storable(response):
             return response

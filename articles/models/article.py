@@ -270,6 +270,9 @@ class Article(models.Model):
                 if not claimed:
                     raise StaleEdit(self)
             self.version = new_version
+            if kwargs.get("update_fields") is not None:
+                # A partial save changes the story too: its version goes with it.
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             super().save(*args, **kwargs)
             # Imported here because articles.search builds on this module.
             from ..search import refresh_search_vector
