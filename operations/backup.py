@@ -114,7 +114,7 @@ def restore_backup(
             f"Files restored {summary.files} differ from the archive's list "
             f"{manifest['files']}: the archive is damaged."
         )
-    invalidate("content")
+    invalidate("content", "library")
     return summary
 
 

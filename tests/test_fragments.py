@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.interchange.native import export_native, parse_native, write_native
 from articles.models import Article, ArticlePhoto, Correction
 from tests.factories import make_article, make_author, make_photo, make_section
 
@@ -148,3 +149,14 @@ def test_with_the_fragment_cache_off_every_part_comes_from_the_database(
         assert "Ferries at dawn" in page(client, story)
     # The story, its bylines, photos, tags and corrections; two lists; navigation.
     assert len(queries) >= 8
+
+
+def test_an_import_that_brings_a_section_shows_it_in_the_navigation(client, story):
+    desk = make_section(name="Imported desk", slug="imported-desk")
+    make_article(headline="From the wire desk", section=desk)
+    document = export_native()
+    Article.objects.filter(section=desk).delete()
+    desk.delete()
+    assert "Imported desk" not in page(client, story)  # the navigation is kept
+    write_native(parse_native(document))
+    assert "Imported desk" in page(client, story)

@@ -83,8 +83,9 @@ def write_native(
             ]
             if written:
                 stories_written.send(sender=write_native, article_ids=written)
-            # Bulk inserts send no signals: say so to the page cache (docs/caching.md).
-            invalidate("content")
+            # Bulk inserts send no signals: say so to the page cache and the story
+            # fragments (docs/caching.md).
+            invalidate("content", "library")
     except _RolledBack as rolled_back:
         return rolled_back.outcomes
     except IntegrityError as error:
