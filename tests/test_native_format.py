@@ -39,6 +39,7 @@ from articles.models import (
     Photo,
     Section,
 )
+from articles.search import refresh_search_vector
 from articles.storage import originals_storage
 from tests import images
 from tests.factories import make_article, make_author, make_photo, make_section
@@ -224,6 +225,23 @@ def test_export_import_export_gives_identical_bytes_and_files(empty_the_newsroom
     assert export_native() == exported
     assert stored_files() == files
     assert Revision.objects.filter(comment="Imported from backup.json").count() == 8
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="search vectors are PostgreSQL's"
+)
+def test_imported_stories_get_the_search_vectors_a_save_gives(empty_the_newsroom):
+    build_newsroom()
+    exported = export_native()
+    empty_the_newsroom()
+
+    import_native(exported)
+
+    imported = dict(Article.objects.values_list("pk", "search_vector"))
+    for article in Article.objects.all():
+        refresh_search_vector(article)
+    assert all(imported.values())
+    assert imported == dict(Article.objects.values_list("pk", "search_vector"))
 
 
 def test_every_editorial_field_survives_the_round_trip(empty_the_newsroom):

@@ -2,9 +2,10 @@
 
 A chunk's stories already in the database are found with one query per kind of
 key, their relations prefetched; new stories, their bylines, photo uses,
-corrections and tags are inserted with one ``bulk_create`` per model; revisions
-and PostgreSQL search vectors are written per chunk, not per story. A changed
-story is saved one by one, through ``Article.save`` and its version check.
+corrections and tags are inserted in a few statements per model (``inserts``),
+a new story's PostgreSQL search vector in its own INSERT; revisions are written
+per chunk, not per story. A changed story is saved one by one, through
+``Article.save`` and its version check (which refreshes its search vector).
 """
 
 import uuid
@@ -28,9 +29,10 @@ from articles.models import (
     StaleEdit,
     normalise_newlines,
 )
-from articles.search import document_vector, search_config
+from articles.search import document_vector_sql, search_config
 
 from ..bulk_revisions import record_revisions
+from ..inserts import insert_new
 from ..writer import CONFLICT_REASON, ImportRejected, last_saved_by
 from .records import (
     ARTICLE_FIELDS,
@@ -117,7 +119,6 @@ class StoryWriter:
         for index, story in fresh:
             results[index] = (*results[index][:4], story.article.pk)
         written += [story.article for _, story in fresh]
-        _refresh_search_vectors(written)
         if self.revisions:
             record_revisions(written, comment=self.comment, user=self.user, rows=held)
         return results
@@ -235,22 +236,12 @@ def _addresses_taken(records: list[Record]) -> set[tuple[str, date]]:
     }
 
 
-class _AsGiven(models.QuerySet):
-    """Insert rows with the values given, as ``loaddata`` does (a "raw" insert).
-
-    Saving stamps ``auto_now``/``auto_now_add`` times with the present; a restore
-    keeps the document's instead, in the insert itself rather than in a second
-    UPDATE of every row.
-    """
-
-    def _insert(self, *args, **kwargs):
-        kwargs["raw"] = True
-        return super()._insert(*args, **kwargs)
-
-
-def insert_as_given(model: type[models.Model], rows: list) -> list:
-    """Insert ``rows`` of ``model`` in bulk, times and all exactly as set."""
-    return _AsGiven(model=model).bulk_create(rows)
+def insert_as_given(
+    model: type[models.Model], rows: list, computed: dict | None = None
+) -> list:
+    """Insert ``rows`` of ``model``, times and all exactly as set (a restore's)."""
+    insert_new(model, rows, as_given=True, computed=computed)
+    return rows
 
 
 def _insert(stories: list[_Story]) -> dict[int, list[models.Model]]:
@@ -269,7 +260,16 @@ def _insert(stories: list[_Story]) -> dict[int, list[models.Model]]:
         )
         for field in RESTORED_TIMES:
             setattr(article, field, story.record[field] or now)
-    insert_as_given(Article, [story.article for story in stories])
+    if connection.vendor != "postgresql":
+        insert_as_given(Article, [story.article for story in stories])
+        return _add_relations(stories)
+    by_config: dict[str, list[Article]] = {}
+    for story in stories:
+        config = search_config(story.article.language)
+        by_config.setdefault(config, []).append(story.article)
+    for config, articles in by_config.items():
+        vector = {"search_vector": document_vector_sql(config)}
+        insert_as_given(Article, articles, computed=vector)
     return _add_relations(stories)
 
 
@@ -338,22 +338,11 @@ def _add_relations(stories: list[_Story]) -> dict[int, list[models.Model]]:
         tagged += items
         photos = list({use.photo_id: use.photo for use in photo_uses}.values())
         held[article.pk] = [*mine, *photo_uses, *photos, *fixes, *items]
-    Byline.objects.bulk_create(bylines)
-    ArticlePhoto.objects.bulk_create(uses)
-    Correction.objects.bulk_create(corrections)
-    TaggedItem.objects.bulk_create(tagged)
+    insert_new(Byline, bylines)
+    insert_new(ArticlePhoto, uses)
+    insert_new(Correction, corrections)
+    insert_new(TaggedItem, tagged)
     return held
-
-
-def _refresh_search_vectors(articles: list[Article]) -> None:
-    """Fill the search vectors of a chunk: one UPDATE per text search language."""
-    if connection.vendor != "postgresql" or not articles:
-        return
-    by_config: dict[str, list[int]] = {}
-    for article in articles:
-        by_config.setdefault(search_config(article.language), []).append(article.pk)
-    for config, pks in by_config.items():
-        Article.objects.filter(pk__in=pks).update(search_vector=document_vector(config))
 
 
 def clean(instance: models.Model, where: str, exclude: list[str] | None = None):
