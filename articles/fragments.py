@@ -9,9 +9,9 @@ The first two are kept by the story's version (every save of the story changes i
 its own tag ``article:<pk>`` (its bylines, photo uses, corrections, tags and live
 entries) and ``library`` (photos, authors, sections and tags many stories show):
 publishing another story leaves them as they are. ``more`` changes with every
-publication (``content``) and at scheduled times. The links to a story's
-translations are found on every request, for translated stories only, and are part
-of the key: a translation published at its time shows at once. See
+publication (``content``) and at scheduled times. So do the links to a story's
+translations (looked up for translated stories only), kept the same way and part
+of the other parts' keys: a translation published at its time shows at once. See
 docs/caching.md.
 """
 
@@ -28,7 +28,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from pagecache.fragments import fragment
+from pagecache.fragments import fragment, kept
 
 from .models import Article, ArticlePhoto, Byline, Correction
 from .structured_data import story_metadata
@@ -62,7 +62,7 @@ def story_parts(
 
     A preview shows a story that may not be public: its parts are never kept.
     """
-    links = translation_links(article, request)
+    links = translation_links(article, request, preview=preview)
     context = {
         "article": article,
         "preview": preview,
@@ -117,13 +117,25 @@ def listed_with(article: Article) -> dict[str, list[Article]]:
     return {"related": related, "section_latest": list(alongside[:LIST_LENGTH])}
 
 
-def translation_links(article: Article, request: HttpRequest) -> list[LanguageLink]:
-    """No query for a story that is no translation and has none."""
+def translation_links(
+    article: Article, request: HttpRequest, *, preview: bool = False
+) -> list[LanguageLink]:
+    """No query for a story that is no translation and has none; for one that is,
+    the links are kept until the next publication or scheduled change."""
     if article.translation_of_id is None and not getattr(
         article, "has_translations", True
     ):
         return []
-    return language_links(article, request)
+    if preview:
+        return language_links(article, request)
+    return kept(
+        request,
+        "story-languages",
+        (article.pk, origin(request)),
+        ("content",),
+        lambda: language_links(article, request),
+        changes_with_time=True,
+    )
 
 
 def origin(request: HttpRequest) -> str:

@@ -133,6 +133,33 @@ def test_a_translation_published_links_both_pages_at_once(client, story):
     assert 'hreflang="ar"' in html
 
 
+def test_a_kept_translated_story_page_costs_one_query(
+    client, story, django_assert_num_queries
+):
+    make_article(
+        headline="الميناء يعيد فتح أبوابه", language="ar", translation_of=story
+    )
+    page(client, story)
+    with django_assert_num_queries(1):
+        html = page(client, story)
+    assert 'hreflang="ar"' in html
+
+
+def test_a_scheduled_translation_is_linked_at_its_time(client, story):
+    translation = make_article(
+        headline="الميناء يعيد فتح أبوابه",
+        language="ar",
+        translation_of=story,
+        published_at=timezone.now() + timedelta(seconds=1.5),
+    )
+    assert 'hreflang="ar"' not in page(client, story)
+    time.sleep(
+        max(0.0, (translation.published_at - timezone.now()).total_seconds()) + 0.1
+    )
+    html = page(client, story)
+    assert 'hreflang="ar"' in html and translation.get_absolute_url() in html
+
+
 def test_a_withdrawn_story_is_gone_at_once(client, story):
     page(client, story)
     story.status = Article.Status.WITHDRAWN
