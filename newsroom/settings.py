@@ -173,7 +173,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "pagecache.filecache.PlainFileCache",  # uncompressed
             "LOCATION": Path(os.environ.get("CACHE_DIR", BASE_DIR / ".cache"))
             / CACHE_NAMESPACE,
             # Each write lists the folder to enforce this: ~5 ms at 5,000 files.

@@ -144,7 +144,7 @@ def test_redis_url_selects_djangos_redis_backend():
     with_redis = caches(REDIS_URL="redis://127.0.0.1:6379/3")
     assert REDIS_BACKEND in with_redis and "redis://127.0.0.1:6379/3" in with_redis
     # Without it: a cache that all the processes of this machine share.
-    assert "FileBasedCache" in caches()
+    assert "pagecache.filecache.PlainFileCache" in caches()
 
 
 def test_pages_are_stored_in_redis_and_invalidated_there(client, shared_redis):
