@@ -22,10 +22,8 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
 from reversion.models import Revision, Version
 from reversion.revisions import _get_content_type, _get_options
-from taggit.models import TaggedItem
 
 from articles.models import Article
 
@@ -71,19 +69,22 @@ def record_revisions(
         Revision(date_created=now, user=user, comment=comment) for _ in articles
     )
     held = [
-        (revision, article, instance)
+        (revision, instance)
         for revision, article in zip(revisions, articles, strict=True)
         for instance in (
             [article, *rows[article.pk]] if article.pk in rows else _followed(article)
         )
     ]
-    data = _serialized([instance for _, _, instance in held])
+    data = _serialized([instance for _, instance in held])
     kinds = {
         model: (_get_content_type(model, using).pk, _get_options(model))
-        for model in {type(instance) for _, _, instance in held}
+        for model in {type(instance) for _, instance in held}
     }
-    names = {article.pk: str(article) for article in articles}
-    _insert_versions(
+    # Most of an import's rows (seven or eight a story): building a Version for
+    # each, then compiling it into SQL, cost more than the rest of the import.
+    insert_rows(
+        Version,
+        VERSION_COLUMNS,
         [
             (
                 revision.pk,
@@ -92,11 +93,9 @@ def record_revisions(
                 using,
                 kinds[type(instance)][1].format,
                 serialized,
-                _name(instance, names[article.pk]),
+                str(instance),
             )
-            for (revision, article, instance), serialized in zip(
-                held, data, strict=True
-            )
+            for (revision, instance), serialized in zip(held, data, strict=True)
         ],
         using,
     )
@@ -111,29 +110,6 @@ VERSION_COLUMNS = (
     "serialized_data",
     "object_repr",
 )
-
-
-def _insert_versions(rows: list[tuple], using: str) -> None:
-    """Insert the version rows as they are, without building a model for each.
-
-    The versions of a chunk are most of an import's rows (seven or eight a
-    story), and building a model instance for each, then compiling it into SQL,
-    cost more than the rest of the import. The values are plain text and ids;
-    reading the versions back is tested against reversion's.
-    """
-    insert_rows(Version, VERSION_COLUMNS, rows, using)
-
-
-def _name(instance: models.Model, story_name: str) -> str:
-    """``str(instance)``; a story's tagged item's without looking up its generic
-    relation's content type (a tenth of the revisions' cost)."""
-    if type(instance) is TaggedItem:
-        # taggit's TaggedItem.__str__, its message and all
-        return gettext("%(object)s tagged with %(tag)s") % {
-            "object": story_name,
-            "tag": instance.tag,
-        }
-    return str(instance)
 
 
 def _followed(instance: models.Model) -> Iterator[models.Model]:

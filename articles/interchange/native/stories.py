@@ -238,10 +238,9 @@ def _addresses_taken(records: list[Record]) -> set[tuple[str, date]]:
 
 def insert_as_given(
     model: type[models.Model], rows: list, computed: dict | None = None
-) -> list:
+) -> None:
     """Insert ``rows`` of ``model``, times and all exactly as set (a restore's)."""
     insert_new(model, rows, as_given=True, computed=computed)
-    return rows
 
 
 def _insert(stories: list[_Story]) -> dict[int, list[models.Model]]:
