@@ -10,25 +10,19 @@ its own tag ``article:<pk>`` (its bylines, photo uses, corrections, tags and liv
 entries) and ``library`` (photos, authors, sections and tags many stories show):
 publishing another story leaves them as they are. ``more`` changes with every
 publication (``content``) and at scheduled times. So do the links to a story's
-translations (looked up for translated stories only), kept the same way and part
-of the other parts' keys: a translation published at its time shows at once. See
-docs/caching.md.
+translations (looked up for translated stories only), kept with ``more`` and part
+of the other parts' keys: a translation published at its time shows at once. A
+page reads the two kept entries, one for each lifetime. See docs/caching.md.
 """
 
 import hashlib
 
-from django.db.models import (
-    Exists,
-    OuterRef,
-    Prefetch,
-    QuerySet,
-    prefetch_related_objects,
-)
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from pagecache.fragments import fragment, kept
+from pagecache.fragments import kept
 
 from .models import Article, ArticlePhoto, Byline, Correction
 from .structured_data import story_metadata
@@ -44,67 +38,61 @@ STORY_RELATIONS = (
 )
 
 
-def for_story_page(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    """What a story page reads on every request: the story, its section and whether
-    it has translations, in one query; the rest only when a part is rendered."""
-    translations = Article.objects.filter(translation_of=OuterRef("pk"))
-    return (
-        queryset.defer("search_vector")
-        .select_related("section")
-        .annotate(has_translations=Exists(translations))
-    )
-
-
 def story_parts(
     article: Article, request: HttpRequest, *, preview: bool = False
 ) -> dict[str, SafeString]:
     """Return the rendered ``head``, ``story`` and ``more`` of ``article``'s page.
 
-    A preview shows a story that may not be public: its parts are never kept.
+    Two kept entries make them: the head and story by version, the links to
+    translations and ``more`` by ``content``. A preview shows a story that may not
+    be public: its parts are never kept.
     """
-    links = translation_links(article, request, preview=preview)
-    context = {
-        "article": article,
-        "preview": preview,
-        "language_versions": links,
-        "language_feed_url": language_feed_url(article),
-    }
 
-    def render(template: str, **more) -> str:
-        return render_to_string(template, {**context, **more}, request)
+    def render(template: str, links: list[LanguageLink], **more) -> str:
+        context = {
+            "article": article,
+            "preview": preview,
+            "language_versions": links,
+            "language_feed_url": language_feed_url(article),
+            **more,
+        }
+        return render_to_string(template, context, request)
 
-    def render_head() -> str:
-        prefetch_related_objects([article], *STORY_RELATIONS)  # once, if at all
-        metadata = story_metadata(article, request)
-        return render("articles/_story_head.html", metadata=metadata)
-
-    def render_story() -> str:
+    def render_own(links: list[LanguageLink]) -> dict[str, str]:
         prefetch_related_objects([article], *STORY_RELATIONS)
-        return render("articles/_story.html")
+        metadata = story_metadata(article, request)
+        return {
+            "head": render("articles/_story_head.html", links, metadata=metadata),
+            "story": render("articles/_story.html", links),
+        }
 
-    def render_more() -> str:
-        return render("articles/_more_stories.html", **listed_with(article))
+    def render_around() -> dict:
+        links = translation_links(article, request)
+        more = render("articles/_more_stories.html", links, **listed_with(article))
+        return {"links": links, "more": more}
 
     if preview:
-        return {
-            "head": SafeString(render_head()),
-            "story": SafeString(render_story()),
-            "more": SafeString(render_more()),
-        }
-    identity = (article.pk, article.version, origin(request), links_digest(links))
-    own = ("library", f"article:{article.pk}")
-    return {
-        "head": fragment(request, "story-head", identity, own, render_head),
-        "story": fragment(request, "story", identity, own, render_story),
-        "more": fragment(
+        around = render_around()
+        own = render_own(around["links"])
+    else:
+        around = kept(
             request,
-            "story-more",
+            "story-around",
             (article.pk, origin(request)),
             ("content",),
-            render_more,
+            render_around,
             changes_with_time=True,
-        ),
-    }
+        )
+        links = around["links"]
+        own = kept(
+            request,
+            "story-own",
+            (article.pk, article.version, origin(request), links_digest(links)),
+            ("library", f"article:{article.pk}"),
+            lambda: render_own(links),
+        )
+    parts = {"head": own["head"], "story": own["story"], "more": around["more"]}
+    return {name: mark_safe(html) for name, html in parts.items()}
 
 
 def listed_with(article: Article) -> dict[str, list[Article]]:
@@ -117,25 +105,13 @@ def listed_with(article: Article) -> dict[str, list[Article]]:
     return {"related": related, "section_latest": list(alongside[:LIST_LENGTH])}
 
 
-def translation_links(
-    article: Article, request: HttpRequest, *, preview: bool = False
-) -> list[LanguageLink]:
-    """No query for a story that is no translation and has none; for one that is,
-    the links are kept until the next publication or scheduled change."""
+def translation_links(article: Article, request: HttpRequest) -> list[LanguageLink]:
+    """No query for a story that is no translation and has none."""
     if article.translation_of_id is None and not getattr(
         article, "has_translations", True
     ):
         return []
-    if preview:
-        return language_links(article, request)
-    return kept(
-        request,
-        "story-languages",
-        (article.pk, origin(request)),
-        ("content",),
-        lambda: language_links(article, request),
-        changes_with_time=True,
-    )
+    return language_links(article, request)
 
 
 def origin(request: HttpRequest) -> str:

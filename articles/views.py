@@ -1,5 +1,7 @@
 """Public pages. Every view starts from ``Article.objects.published()``."""
 
+import datetime
+
 from django.conf import settings
 from django.core import signing
 from django.db.models import QuerySet
@@ -21,7 +23,8 @@ from fronts.mixins import FrontMixin
 from live.coverage import has_coverage
 from pagecache import depend_on
 
-from .fragments import for_story_page, story_parts
+from .fragments import story_parts
+from .lookup import find_story
 from .models import Article, Author, Section
 from .preview import article_pk_from_token
 
@@ -56,14 +59,20 @@ class StoryPageMixin:
 
 
 class ArticleDetailView(StoryPageMixin, DatedArticlesMixin, DateDetailView):
-    model = Article  # else the date checks build the queryset a second time
+    model = Article
     template_name = "articles/article_detail.html"
 
-    def get_queryset(self) -> QuerySet[Article]:
-        return for_story_page(Article.objects.published())
-
     def get_object(self, queryset=None) -> Article:
-        article = super().get_object(queryset)
+        kwargs = self.kwargs
+        try:
+            date = datetime.date(
+                int(kwargs["year"]), int(kwargs["month"]), int(kwargs["day"])
+            )
+        except ValueError as error:
+            raise Http404("No such date.") from error
+        article = find_story(kwargs["slug"], date)  # the ORM's query, compiled once
+        if article is None:
+            raise Http404("No published story at this address.")
         # Live entries invalidate only their story's tag; a story without coverage
         # shows none, and any save of the story itself invalidates ``content``.
         if has_coverage(article):

@@ -133,6 +133,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# On PostgreSQL the story page's query (articles/lookup.py) runs as a prepared
+# statement, planned once per connection: planning was a third of its time (#7). A
+# pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction
+# mode) needs DATABASE_PREPARED_STATEMENTS=0.
+PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1"
 # A read replica answers anonymous readers' pages (newsroom/routers.py); writes,
 # the admin, signed-in editors and migrations stay on the primary.
 if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):

@@ -82,7 +82,6 @@ def outage_response(request: HttpRequest) -> HttpResponse:
     context = {
         "site_name": settings.SITE_NAME,
         "site_language": settings.LANGUAGE_CODE,
-        "nav_sections": (),
         "retry_after": RETRY_AFTER_SECONDS,
     }
     if is_editor_save(request):

@@ -20,7 +20,6 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest
-from django.utils.safestring import SafeString, mark_safe
 
 from . import store
 from .schedule import next_change
@@ -47,27 +46,6 @@ def tag_versions(request: HttpRequest | None, tags: Iterable[str]) -> dict | Non
     return {key: seen[key] for key in keys}
 
 
-def fragment(
-    request: HttpRequest | None,
-    name: str,
-    identity: Iterable[object],
-    tags: Iterable[str],
-    render: Callable[[], str],
-    *,
-    changes_with_time: bool = False,
-) -> SafeString:
-    """Return ``render()``'s HTML, kept under ``name``, ``identity`` and ``tags``.
-
-    ``identity`` is what makes this copy differ from others of the same name (a
-    story's primary key and version); ``tags`` name what it shows that can change
-    without changing the identity. A fragment that ``changes_with_time`` (a list
-    that a scheduled story joins at its time) is kept only until the next
-    scheduled change.
-    """
-    html = kept(request, name, identity, tags, lambda: str(render()), changes_with_time)
-    return mark_safe(html)
-
-
 def kept(
     request: HttpRequest | None,
     name: str,
@@ -76,7 +54,15 @@ def kept(
     compute: Callable[[], T],
     changes_with_time: bool = False,
 ) -> T:
-    """Return ``compute()``'s value (picklable), kept as :func:`fragment` keeps HTML."""
+    """Return ``compute()``'s value (picklable: rendered HTML, a list), kept under
+    ``name``, ``identity`` and ``tags``.
+
+    ``identity`` is what makes this copy differ from others of the same name (a
+    story's primary key and version); ``tags`` name what it shows that can change
+    without changing the identity. A value that ``changes_with_time`` (a list
+    that a scheduled story joins at its time) is kept only until the next
+    scheduled change.
+    """
     if not settings.FRAGMENT_CACHE:
         return compute()
     versions = tag_versions(request, tags)

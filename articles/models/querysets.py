@@ -1,5 +1,6 @@
 """Which stories a page may show: publication rules live here, in one place."""
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -14,13 +15,13 @@ NON_EMPTY_SOURCE_ID = ~Q(source_id="")
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> "ArticleQuerySet":
-        """Return the stories readers may see now.
+    def published(self, at: datetime.datetime | None = None) -> "ArticleQuerySet":
+        """Return the stories readers may see now (or ``at`` another moment).
 
         A scheduled story (publication time ahead) or one under embargo becomes
         visible by itself when its time comes: this query decides, no job runs.
         """
-        now = timezone.now()
+        now = timezone.now() if at is None else at
         return self.filter(
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
             status=self.model.Status.PUBLISHED,
