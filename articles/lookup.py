@@ -16,7 +16,7 @@ from functools import cache
 
 import psycopg
 from django.conf import settings
-from django.db import connections, router
+from django.db import InterfaceError, OperationalError, connections, router
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.query import get_related_populators
@@ -83,10 +83,39 @@ def find_story(slug: str, date: datetime.date) -> Article | None:
         prepared = field.get_db_prep_value(value, connection)
         for place in query.places[name]:
             params[place] = prepared
-    with story_cursor(connection) as cursor:
-        cursor.execute(query.sql, params)
-        row = cursor.fetchone()
+    row = fetch_row(connection, query.sql, params)
     return None if row is None else query.story(row, alias, connection)
+
+
+def fetch_row(connection, sql: str, params: list) -> tuple | None:
+    """Run the story query; return its row, if any.
+
+    Django checks a kept connection with a round trip of its own before a request's
+    first query (``CONN_HEALTH_CHECKS``). Here the story query is that check: on a
+    connection the server dropped (a restart) it fails, and runs again on a new
+    one, as the check would have had it.
+    """
+    checks_itself = (
+        connection.health_check_enabled
+        and not connection.health_check_done
+        and connection.connection is not None
+        and not connection.in_atomic_block
+    )
+    if checks_itself:
+        connection.health_check_done = True
+    try:
+        return _fetch_row(connection, sql, params)
+    except (OperationalError, InterfaceError):
+        if not checks_itself or connection.is_usable():
+            raise
+        connection.close()
+        return _fetch_row(connection, sql, params)
+
+
+def _fetch_row(connection, sql: str, params: list) -> tuple | None:
+    with story_cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 @dataclass(frozen=True)

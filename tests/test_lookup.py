@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -124,9 +125,7 @@ def prepared_statements() -> list[str]:
 @pytest.fixture
 def postgresql():
     if connection.vendor != "postgresql":
-        pytest.skip(
-            "prepared statements are PostgreSQL's (CI runs its PostgreSQL pass)"
-        )
+        pytest.skip("PostgreSQL's own behaviour (CI runs its PostgreSQL pass)")
 
 
 def is_story_query(statement: str) -> bool:
@@ -149,3 +148,24 @@ def test_prepared_statements_can_be_turned_off(postgresql, settings):
         assert not isinstance(cursor.cursor, PreparedCursor)
     story = make_article()
     assert find_story(*address_of(story)).pk == story.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_is_replaced_without_an_error(postgresql):
+    """The story query is the request's connection check: a kept connection that a
+    database restart dropped costs a reconnection, not an error page."""
+    story = make_article()
+    find_story(*address_of(story))
+    connection.close_if_unusable_or_obsolete()  # what the end of a request does
+    dropped = connection.connection.info.backend_pid
+    settings_dict = connection.settings_dict
+    with psycopg.connect(
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"] or 5432,
+        user=settings_dict["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    assert find_story(*address_of(story)).pk == story.pk
+    assert connection.connection.info.backend_pid != dropped
