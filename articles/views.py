@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import dateformat
 from django.views.generic import (
-    DateDetailView,
     DayArchiveView,
     DetailView,
     ListView,
@@ -58,7 +57,9 @@ class StoryPageMixin:
         return super().get_context_data(parts=parts, preview=self.preview, **kwargs)
 
 
-class ArticleDetailView(StoryPageMixin, DatedArticlesMixin, DateDetailView):
+class ArticleDetailView(StoryPageMixin, DetailView):
+    """A published story at /<year>/<month>/<day>/<slug>/, found by one query."""
+
     model = Article
     template_name = "articles/article_detail.html"
 
